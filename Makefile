@@ -1,0 +1,85 @@
+# vqi - build, test, demo.  `make` builds ./vqi; `make check` runs the tests;
+# `make demo` runs the pipeline on the bundled sample.  `make SAN=1 ...`
+# builds and tests the same program with AddressSanitizer + UBSan.
+
+CC      ?= cc
+PKGS    := libpcap xgboost plplot liblzma zlib
+SAN     ?= 0
+MODE    := $(if $(filter 1,$(SAN)),san,release)
+BUILD   := build/$(MODE)
+
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -MMD -MP
+ifeq ($(MODE),san)
+CFLAGS_MODE := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS_MODE := -fsanitize=address,undefined
+else
+CFLAGS_MODE := -O2
+LDFLAGS_MODE :=
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lbz2 -lm -lpthread
+CFLAGS  += $(CFLAGS_BASE) $(CFLAGS_MODE)
+LDFLAGS += $(LDFLAGS_MODE)
+
+LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIB     := $(BUILD)/libvqi.a
+
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps check check-extended demo bench fuzz clean FORCE
+
+all: vqi
+
+deps:
+	@scripts/install-deps.sh build
+
+# ./vqi is a copy of the binary of the current mode (release or san).
+vqi: $(BUILD)/vqi FORCE
+	@cmp -s $< $@ || cp $< $@
+
+$(BUILD)/vqi: $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(LIB) $(PKG_LIBS)
+
+check:
+	@scripts/install-deps.sh build test
+	@$(MAKE) --no-print-directory vqi tests
+	@VQI_BUILD=$(BUILD) tests/run.sh
+
+# Checks that use ../shared (real captures, pickles); CI runs them too.
+check-extended:
+	@scripts/install-deps.sh build test
+	@$(MAKE) --no-print-directory vqi tests
+	@VQI_BUILD=$(BUILD) tests/run.sh --extended
+
+tests: $(TEST_BIN)
+
+demo:
+	@scripts/install-deps.sh build
+	@$(MAKE) --no-print-directory vqi
+	@scripts/demo.sh
+
+bench:
+	@scripts/install-deps.sh build test bench
+	@$(MAKE) --no-print-directory vqi
+	@bench/run.sh
+
+clean:
+	rm -rf build vqi demo-out
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)

@@ -1,0 +1,62 @@
+/* decode.h - one frame decoded into the fields every later stage uses.
+ *
+ * The whole interface of the decode stage: link layer (Ethernet + VLAN/QinQ,
+ * MPLS, PPPoE, LLC/SNAP, SLL, SLL2, raw IP, NULL/LOOP, PPP), IPv4/IPv6 with
+ * extension headers, GRE and IP-in-IP tunnels (the innermost packet wins),
+ * TCP and UDP.  Sizes come from header length fields, never from the captured
+ * length: a capture cut to 72 bytes still yields the true payload sizes. */
+#ifndef VQI_DECODE_H
+#define VQI_DECODE_H
+
+#include <stdint.h>
+#include "../capture/capture.h"
+
+enum { VQI_PROTO_TCP = 6, VQI_PROTO_UDP = 17 };
+
+/* TCP flag bits as in the header byte. */
+enum {
+    VQI_TCP_FIN = 0x01, VQI_TCP_SYN = 0x02, VQI_TCP_RST = 0x04, VQI_TCP_PSH = 0x08,
+    VQI_TCP_ACK = 0x10, VQI_TCP_URG = 0x20, VQI_TCP_ECE = 0x40, VQI_TCP_CWR = 0x80
+};
+
+typedef struct vqi_packet {
+    int64_t ts_ns;
+    uint32_t wirelen;        /* frame's original length */
+    uint32_t caplen;
+    uint8_t ipver;           /* 0 = not IP, 4 or 6 (innermost IP header) */
+    uint8_t proto;           /* transport protocol number, 0 when not IP */
+    uint8_t has_ports;       /* TCP/UDP header present (not a later fragment) */
+    uint8_t fragment;        /* 1 = part of a fragmented datagram */
+    uint8_t tunneled;        /* decoded through GRE / IP-in-IP */
+    uint8_t ttl;             /* TTL / hop limit */
+    uint16_t ip_id;          /* IPv4 id (IPv6: low 16 bits of fragment id) */
+    uint8_t src[16], dst[16]; /* IPv6, or IPv4 as ::ffff:a.b.c.d */
+    uint16_t sport, dport;
+    uint32_t ip_len;         /* IP total length (header + payload), from the header */
+    uint32_t l4_len;         /* transport header + payload (ip_len - IP headers) */
+    uint32_t payload_len;    /* transport payload bytes (TCP: l4_len - data offset;
+                                UDP: udp length - 8), wire-based */
+    /* TCP */
+    uint8_t tcp_flags;
+    int8_t wscale;           /* window scale option on SYN, -1 if absent */
+    uint16_t window;         /* raw advertised window */
+    uint32_t seq, ack;
+    /* Captured bytes of the transport payload (may be fewer than payload_len). */
+    const uint8_t *payload;
+    uint32_t payload_caplen;
+} vqi_packet;
+
+/* Decode f into *p.  Returns 1 when an IP header was found, 0 otherwise
+ * (p->ipver == 0; the time and lengths are still filled).  Never fails:
+ * malformed headers simply stop the decoding at the last good layer. */
+int vqi_decode(const vqi_frame *f, vqi_packet *p);
+
+/* Address text: dotted quad for IPv4 (v4-mapped), RFC 5952 for IPv6.
+ * buf needs VQI_ADDR_STRLEN bytes; returns buf. */
+#define VQI_ADDR_STRLEN 46
+char *vqi_addr_format(const uint8_t addr[16], char *buf);
+int vqi_addr_is_v4(const uint8_t addr[16]);
+/* Parse text into the 16-byte form; 0 on success, -1 if not an address. */
+int vqi_addr_parse(const char *text, uint8_t addr[16]);
+
+#endif
