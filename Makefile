@@ -79,6 +79,19 @@ bench:
 	@$(MAKE) --no-print-directory vqi
 	@bench/run.sh
 
+# libFuzzer targets (clang): build/fuzz/fuzz_*; run with fuzz/run.sh.
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc
+
+fuzz:
+	@scripts/install-deps.sh build fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard src/*/*.h) fuzz/fuzz_memfile.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
 clean:
 	rm -rf build vqi demo-out
 
