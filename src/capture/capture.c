@@ -1,0 +1,169 @@
+/* capture.c - opening a capture file, recognising its format by magic, and
+ * the byte source shared by the pcap and pcapng readers (mapping or stream
+ * buffer).  Live captures are in capture_live.c. */
+#include "capture_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STREAM_CHUNK (1u << 18)
+
+const uint8_t *src_need(vqi_src *s, size_t n, size_t *avail, int *ioerr, vqi_err *err)
+{
+    *ioerr = 0;
+    if (s->map) {
+        size_t left = s->map_len - (size_t)s->offset;
+        if (left >= n)
+            return s->map + s->offset;
+        *avail = left;
+        return NULL;
+    }
+    while (s->end - s->start < n && !s->eof) {
+        if (s->cap - s->start < n || s->end == s->cap) {
+            /* move the unread bytes to the front, growing when a block needs it */
+            size_t have = s->end - s->start;
+            size_t want = n + STREAM_CHUNK;
+            if (want > s->cap) {
+                uint8_t *nb = malloc(want);
+                if (!nb) {
+                    *ioerr = 1;
+                    vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+                    return NULL;
+                }
+                memcpy(nb, s->buf + s->start, have);
+                free(s->buf);
+                s->buf = nb;
+                s->cap = want;
+            } else {
+                memmove(s->buf, s->buf + s->start, have);
+            }
+            s->start = 0;
+            s->end = have;
+        }
+        ssize_t r = vqi_in_read(s->in, s->buf + s->end, s->cap - s->end, err);
+        if (r < 0) {
+            *ioerr = 1;
+            return NULL;
+        }
+        if (r == 0)
+            s->eof = 1;
+        s->end += (size_t)r;
+    }
+    if (s->end - s->start >= n)
+        return s->buf + s->start;
+    *avail = s->end - s->start;
+    return NULL;
+}
+
+void src_advance(vqi_src *s, size_t n)
+{
+    s->offset += n;
+    if (!s->map)
+        s->start += n;
+}
+
+void cap_damage(vqi_capture *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->warning, sizeof c->warning, fmt, ap);
+    va_end(ap);
+    c->done = 1;
+}
+
+vqi_capture *vqi_capture_open(const char *path, vqi_err *err)
+{
+    vqi_in *in = vqi_in_open(path, err);
+    if (!in)
+        return NULL;
+    vqi_capture *c = calloc(1, sizeof *c);
+    if (!c) {
+        vqi_in_close(in);
+        vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+        return NULL;
+    }
+    c->src.in = in;
+    c->src.map = vqi_in_map(in, &c->src.map_len);
+    if (!c->src.map) {
+        c->src.cap = STREAM_CHUNK;
+        c->src.buf = malloc(c->src.cap);
+        if (!c->src.buf) {
+            vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+            vqi_capture_close(c);
+            return NULL;
+        }
+    }
+    size_t avail = 0;
+    int ioerr;
+    const uint8_t *m = src_need(&c->src, 4, &avail, &ioerr, err);
+    if (!m) {
+        if (!ioerr)
+            vqi_err_set(err, VQI_EXIT_USAGE, "not a pcap or pcapng capture (%s)",
+                        avail ? "too short" : "empty file");
+        vqi_capture_close(c);
+        return NULL;
+    }
+    uint32_t magic = rd32(m, 0);
+    int r;
+    if (magic == 0x0A0D0D0Au) {
+        c->fmt = FMT_PCAPNG;
+        r = pcapng_open(c, err);
+    } else {
+        c->fmt = FMT_PCAP;
+        r = pcap_file_open(c, m, err);
+    }
+    if (r < 0) {
+        vqi_capture_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+int vqi_capture_next(vqi_capture *c, vqi_frame *f, vqi_err *err)
+{
+    int r;
+    if (c->done)
+        return 0;
+    switch (c->fmt) {
+    case FMT_PCAP: r = pcap_file_next(c, f, err); break;
+    case FMT_PCAPNG: r = pcapng_next(c, f, err); break;
+    default: r = live_next(c, f, err); break;
+    }
+    if (r > 0)
+        c->frames++;
+    return r;
+}
+
+const char *vqi_capture_warning(const vqi_capture *c)
+{
+    return c->warning[0] ? c->warning : NULL;
+}
+
+void vqi_capture_get_stats(vqi_capture *c, vqi_capture_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->frames = c->frames;
+    if (c->fmt == FMT_LIVE) {
+        live_stats(c, s);
+        return;
+    }
+    s->bytes_total = vqi_in_size(c->src.in);
+    /* compressed input: progress counts compressed bytes read */
+    s->bytes_done = c->src.map ? c->src.offset : vqi_in_consumed(c->src.in);
+    if (s->bytes_total && s->bytes_done > s->bytes_total)
+        s->bytes_done = s->bytes_total;
+}
+
+void vqi_capture_close(vqi_capture *c)
+{
+    if (!c)
+        return;
+    if (c->fmt == FMT_LIVE)
+        live_close(c);
+    vqi_in_close(c->src.in);
+    free(c->src.buf);
+    free(c->ifaces);
+    free(c);
+}
