@@ -85,4 +85,32 @@ int vqi_table_write_csv(const vqi_table *t, FILE *f);
  * column it lacks, filled with missing values). */
 int vqi_table_append(vqi_table *dst, const vqi_table *src, vqi_err *err);
 
+/* ---- additions (beyond the first interface) ---- */
+
+/* Mark a cell missing (NaN for floats, the na flag otherwise, strings freed). */
+int vqi_table_set_na(vqi_table *t, vqi_column *c, size_t row);
+
+/* Is the cell missing (NaN, NaT, None, na flag)? */
+int vqi_cell_is_na(const vqi_column *c, size_t row);
+
+/* x as Python's repr(float) writes it ("0.1", "1e-05", "123456789.0",
+ * "1.5e+16", "nan", "inf").  Returns the length (truncated to size). */
+size_t vqi_format_double(double x, char *buf, size_t size);
+
+/* numpy's str() of an array (e.g. "[[ 4380.  ]\n [19682.09]]"), malloc'd;
+ * NULL on out-of-memory. */
+char *vqi_array_text(const vqi_array *a);
+
+/* pandas writes a datetime column in one style for all its rows: date only
+ * (0), seconds (1), milliseconds (2), microseconds (3), nanoseconds (4). */
+int vqi_datetime_style(const vqi_column *c, size_t nrows);
+const char *vqi_format_datetime(int64_t ns, int style, char *buf, size_t size);
+
+/* Parse CSV bytes (as vqi_table_read does for CSV content). */
+vqi_table *vqi_csv_parse(const uint8_t *data, size_t len, vqi_err *err);
+
+/* Parse a whole (decompressed) file content, pickle or CSV by its first
+ * bytes; name is only used in messages. */
+vqi_table *vqi_table_parse(const uint8_t *data, size_t len, const char *name, vqi_err *err);
+
 #endif

@@ -1,0 +1,426 @@
+/* text.c - cells as the text pandas writes: Python float repr, True/False,
+ * numpy's str() of per-row arrays, pandas' datetime format. */
+#include "table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Shortest decimal digits that read back as x (x finite, > 0).  Fills
+ * digits (no dot, no trailing zeros) and returns the decimal exponent decpt
+ * such that x = 0.DIGITS * 10^decpt.
+ * Why 15 first: a string of <= 15 significant digits that round-trips is
+ * necessarily the correctly rounded 15-digit value (the 15-digit spacing is
+ * wider than an ulp), so stripping its zeros gives the shortest; otherwise
+ * 16 or 17 digits are needed and the correctly rounded one is taken. */
+static int shortest_digits(double x, char *digits)
+{
+    char buf[40];
+    int prec;
+    /* subnormals have fewer significant bits: search from 1 digit */
+    for (prec = x < 2.2250738585072014e-308 ? 1 : 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*e", prec - 1, x);
+        if (prec == 17 || strtod(buf, NULL) == x)
+            break;
+    }
+    /* buf: d.ddddde[+-]XX */
+    int n = 0;
+    const char *p = buf;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[n++] = *p;
+    int exp10 = atoi(p + 1);
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    digits[n] = '\0';
+    return exp10 + 1;
+}
+
+size_t vqi_format_double(double x, char *buf, size_t size)
+{
+    if (size == 0)
+        return 0;
+    if (isnan(x))
+        return (size_t)snprintf(buf, size, "nan");
+    if (isinf(x))
+        return (size_t)snprintf(buf, size, x < 0 ? "-inf" : "inf");
+    if (x == 0)
+        return (size_t)snprintf(buf, size, signbit(x) ? "-0.0" : "0.0");
+    char digits[24], out[48];
+    size_t o = 0;
+    if (x < 0) {
+        out[o++] = '-';
+        x = -x;
+    }
+    int decpt = shortest_digits(x, digits);
+    int nd = (int)strlen(digits);
+    if (decpt <= -4 || decpt > 16) {         /* Python repr: exponent form */
+        out[o++] = digits[0];
+        if (nd > 1) {
+            out[o++] = '.';
+            memcpy(out + o, digits + 1, (size_t)nd - 1);
+            o += (size_t)nd - 1;
+        }
+        int e = decpt - 1;
+        o += (size_t)snprintf(out + o, sizeof out - o, "e%c%02d", e < 0 ? '-' : '+', abs(e));
+    } else if (decpt <= 0) {                 /* 0.000ddd */
+        out[o++] = '0';
+        out[o++] = '.';
+        for (int i = 0; i < -decpt; i++)
+            out[o++] = '0';
+        memcpy(out + o, digits, (size_t)nd);
+        o += (size_t)nd;
+    } else {                                 /* ddd.ddd or ddd00.0 */
+        for (int i = 0; i < decpt; i++)
+            out[o++] = i < nd ? digits[i] : '0';
+        out[o++] = '.';
+        if (nd > decpt) {
+            memcpy(out + o, digits + decpt, (size_t)(nd - decpt));
+            o += (size_t)(nd - decpt);
+        } else
+            out[o++] = '0';
+    }
+    out[o] = '\0';
+    snprintf(buf, size, "%s", out);
+    return o;
+}
+
+/* ---- datetime64[ns] ---- */
+
+static void split_ns(int64_t ns, time_t *sec, long *frac)
+{
+    int64_t s = ns / 1000000000, f = ns % 1000000000;
+    if (f < 0) {
+        f += 1000000000;
+        s--;
+    }
+    *sec = (time_t)s;
+    *frac = (long)f;
+}
+
+int vqi_datetime_style(const vqi_column *c, size_t nrows)
+{
+    int style = 0;   /* 0 date only, 1 seconds, 2 ms, 3 us, 4 ns (pandas' choice) */
+    for (size_t r = 0; r < nrows; r++) {
+        if (c->na && c->na[r])
+            continue;
+        time_t s;
+        long f;
+        split_ns(c->i64[r], &s, &f);
+        int st = f % 1000 ? 4 : f % 1000000 ? 3 : f ? 2 : s % 86400 ? 1 : 0;
+        if (st > style)
+            style = st;
+    }
+    return style;
+}
+
+const char *vqi_format_datetime(int64_t ns, int style, char *buf, size_t size)
+{
+    time_t s;
+    long f;
+    split_ns(ns, &s, &f);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    char frac[16] = "";
+    if (style == 2)
+        snprintf(frac, sizeof frac, ".%03ld", f / 1000000);
+    else if (style == 3)
+        snprintf(frac, sizeof frac, ".%06ld", f / 1000);
+    else if (style == 4)
+        snprintf(frac, sizeof frac, ".%09ld", f);
+    if (style == 0)
+        snprintf(buf, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    else
+        snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d%s", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    return buf;
+}
+
+/* ---- numpy str() of an array ---- */
+
+/* A growing text buffer. */
+typedef struct sbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *ns = realloc(b->s, cap);
+        if (!ns) {
+            b->oom = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+static void sb_spaces(sbuf *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        sb_put(b, " ", 1);
+}
+
+/* numpy's FloatingFormat (floatmode 'maxprec', precision 8) for the values
+ * shown: positional unless the magnitudes call for scientific notation. */
+typedef struct floatfmt {
+    int exp_mode, pad_left, pad_right, exp_size, precision;
+} floatfmt;
+
+/* Positional digits of v with at most 8 fractional digits, trailing zeros
+ * trimmed but the dot kept ("4380.", "19682.0948"). */
+static void positional(double v, char *out, size_t size)
+{
+    char r[48];
+    vqi_format_double(v, r, sizeof r);
+    const char *dot = strchr(r, '.');
+    if (!strchr(r, 'e') && dot && strlen(dot + 1) <= 8) {
+        snprintf(out, size, "%s", r);
+    } else {
+        snprintf(out, size, "%.8f", v);
+    }
+    size_t n = strlen(out);
+    while (n > 0 && out[n - 1] == '0')
+        n--;
+    out[n] = '\0';
+    if (strcmp(out, "-0.") == 0 && v == 0 && !signbit(v))
+        snprintf(out, size, "0.");
+}
+
+/* Scientific mantissa digits (unique, at most 8 fractional) and exponent. */
+static void scientific(double v, char *mant, size_t size, int *exp10)
+{
+    char r[48];
+    if (v == 0) {
+        snprintf(mant, size, "%s0.", signbit(v) ? "-" : "");
+        *exp10 = 0;
+        return;
+    }
+    char digits[24];
+    int decpt = shortest_digits(fabs(v), digits);
+    int nd = (int)strlen(digits);
+    if (nd > 9) {   /* more than 8 fractional digits: round to 8 */
+        snprintf(r, sizeof r, "%.8e", fabs(v));
+        decpt = atoi(strchr(r, 'e') + 1) + 1;
+        nd = 0;
+        for (const char *p = r; *p && *p != 'e'; p++)
+            if (*p >= '0' && *p <= '9')
+                digits[nd++] = *p;
+        while (nd > 1 && digits[nd - 1] == '0')
+            nd--;
+        digits[nd] = '\0';
+    }
+    snprintf(mant, size, "%s%c.%s", v < 0 ? "-" : "", digits[0], digits + 1);
+    *exp10 = decpt - 1;
+}
+
+static floatfmt float_format(const double *v, size_t n)
+{
+    floatfmt f = {0, 0, 0, -1, 8};
+    double maxv = 0, minv = INFINITY;
+    int any_finite = 0, any_nonfinite = 0, neg_inf = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i])) {
+            any_nonfinite = 1;
+            if (isinf(v[i]) && v[i] < 0)
+                neg_inf = 1;
+            continue;
+        }
+        any_finite = 1;
+        double a = fabs(v[i]);
+        if (a != 0) {
+            if (a > maxv) maxv = a;
+            if (a < minv) minv = a;
+        }
+    }
+    if (maxv > 0 && (maxv >= 1e8 || minv < 0.0001 || maxv / minv > 1000.))
+        f.exp_mode = 1;
+    if (!any_finite) {
+        f.exp_size = -1;
+    } else if (f.exp_mode) {
+        int maxfrac = 0, maxint = 0, maxexp = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!isfinite(v[i]))
+                continue;
+            char m[48];
+            int e;
+            scientific(v[i], m, sizeof m, &e);
+            const char *dot = strchr(m, '.');
+            int ip = (int)(dot - m), fp = (int)strlen(dot + 1);
+            int el = abs(e) >= 100 ? 3 : 2;
+            if (fp > maxfrac) maxfrac = fp;
+            if (ip > maxint) maxint = ip;
+            if (el > maxexp) maxexp = el;
+        }
+        f.precision = maxfrac;
+        f.exp_size = maxexp;
+        f.pad_left = maxint;
+        f.pad_right = f.exp_size + 2 + f.precision;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            if (!isfinite(v[i]))
+                continue;
+            char p[64];
+            positional(v[i], p, sizeof p);
+            const char *dot = strchr(p, '.');
+            int ip = (int)(dot - p), fp = (int)strlen(dot + 1);
+            if (ip > f.pad_left) f.pad_left = ip;
+            if (fp > f.pad_right) f.pad_right = fp;
+        }
+    }
+    if (any_nonfinite) {
+        int offset = f.pad_right + 1;
+        int nanlen = 3, inflen = 3 + neg_inf;
+        if (nanlen - offset > f.pad_left) f.pad_left = nanlen - offset;
+        if (inflen - offset > f.pad_left) f.pad_left = inflen - offset;
+    }
+    return f;
+}
+
+static void format_float_elem(sbuf *b, const floatfmt *f, double v)
+{
+    if (!isfinite(v)) {
+        const char *s = isnan(v) ? "nan" : v < 0 ? "-inf" : "inf";
+        sb_spaces(b, f->pad_left + f->pad_right + 1 - (int)strlen(s));
+        sb_str(b, s);
+        return;
+    }
+    char s[64];
+    if (f->exp_mode) {
+        char m[48];
+        int e;
+        scientific(v, m, sizeof m, &e);
+        const char *dot = strchr(m, '.');
+        int ip = (int)(dot - m), fp = (int)strlen(dot + 1);
+        sb_spaces(b, f->pad_left - ip);
+        sb_str(b, m);
+        for (int i = fp; i < f->precision; i++)
+            sb_put(b, "0", 1);
+        snprintf(s, sizeof s, "e%c%0*d", e < 0 ? '-' : '+', f->exp_size, abs(e));
+        sb_str(b, s);
+        return;
+    }
+    positional(v, s, sizeof s);
+    const char *dot = strchr(s, '.');
+    int ip = (int)(dot - s), fp = (int)strlen(dot + 1);
+    sb_spaces(b, f->pad_left - ip);
+    sb_str(b, s);
+    sb_spaces(b, f->pad_right - fp);
+}
+
+/* numpy summarises arrays of more than 1000 elements: 3 edge items. */
+enum { NP_THRESHOLD = 1000, NP_EDGE = 3 };
+
+char *vqi_array_text(const vqi_array *a)
+{
+    sbuf b = {0};
+    size_t rows = a->ndim == 2 ? a->shape[0] : a->n;
+    size_t cols = a->ndim == 2 ? a->shape[1] : 1;
+    if (a->ndim == 2 && (uint64_t)rows * cols != a->n)
+        rows = cols ? a->n / cols : 0;
+    int summarise = a->n > NP_THRESHOLD;
+    /* the values shown decide the format, as in numpy */
+    double *shown = malloc((a->n ? a->n : 1) * sizeof(double));
+    size_t ns = 0;
+    if (!shown)
+        return NULL;
+    for (size_t r = 0; r < rows; r++) {
+        if (summarise && r >= NP_EDGE && r < rows - NP_EDGE && rows > 2 * NP_EDGE)
+            continue;
+        for (size_t c = 0; c < cols; c++) {
+            if (summarise && c >= NP_EDGE && c < cols - NP_EDGE && cols > 2 * NP_EDGE)
+                continue;
+            shown[ns++] = a->v[r * cols + c];
+        }
+    }
+    floatfmt ff = float_format(shown, ns);
+    int intw = 0;
+    if (a->is_int)
+        for (size_t i = 0; i < ns; i++) {
+            char t[32];
+            int w = snprintf(t, sizeof t, "%lld", (long long)shown[i]);
+            if (w > intw) intw = w;
+        }
+    free(shown);
+    /* 2-D: "[[a b]\n [c d]]"; 1-D: "[a b c]"; summarised with "..." */
+    sb_str(&b, a->ndim == 2 ? "[" : "");
+    for (size_t r = 0; r < rows; r++) {
+        if (summarise && rows > 2 * NP_EDGE && r >= NP_EDGE && r < rows - NP_EDGE) {
+            if (r == NP_EDGE)
+                sb_str(&b, a->ndim == 2 ? "...\n " : "... ");
+            continue;
+        }
+        if (a->ndim == 2 || r == 0)
+            sb_str(&b, "[");
+        for (size_t c = 0; c < cols; c++) {
+            if (summarise && cols > 2 * NP_EDGE && c >= NP_EDGE && c < cols - NP_EDGE) {
+                if (c == NP_EDGE)
+                    sb_str(&b, "... ");
+                continue;
+            }
+            double v = a->v[r * cols + c];
+            if (a->is_int) {
+                char t[32];
+                int w = snprintf(t, sizeof t, "%lld", (long long)v);
+                sb_spaces(&b, intw - w);
+                sb_str(&b, t);
+            } else
+                format_float_elem(&b, &ff, v);
+            if (c + 1 < cols)
+                sb_str(&b, " ");
+        }
+        if (a->ndim == 2) {
+            sb_str(&b, "]");
+            if (r + 1 < rows)
+                sb_str(&b, "\n ");
+        } else if (r + 1 < rows)
+            sb_str(&b, " ");
+    }
+    if (rows == 0 || cols == 0) {
+        b.n = 0;
+        sb_str(&b, a->ndim == 2 && rows > 0 ? "[]" : "[]");
+    }
+    sb_str(&b, a->ndim == 2 && rows > 0 && cols > 0 ? "]" : rows > 0 && cols > 0 ? "]" : "");
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+const char *vqi_cell_text(const vqi_column *c, size_t row, char *buf, size_t size)
+{
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    if (vqi_cell_is_na(c, row))
+        return buf;
+    switch (c->type) {
+    case VQI_COL_F64: vqi_format_double(c->f64[row], buf, size); break;
+    case VQI_COL_I64: snprintf(buf, size, "%lld", (long long)c->i64[row]); break;
+    case VQI_COL_BOOL: snprintf(buf, size, "%s", c->b[row] ? "True" : "False"); break;
+    case VQI_COL_STR: snprintf(buf, size, "%s", c->str[row]); break;
+    case VQI_COL_DATETIME: vqi_format_datetime(c->i64[row], 1, buf, size); break;
+    case VQI_COL_ARRAY: {
+        char *s = vqi_array_text(&c->arr[row]);
+        snprintf(buf, size, "%s", s ? s : "");
+        free(s);
+        break;
+    }
+    }
+    return buf;
+}
