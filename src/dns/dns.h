@@ -42,8 +42,12 @@ typedef struct vqi_dns_msg {
 } vqi_dns_msg;
 
 /* Parse one DNS message (no TCP length prefix).  Returns 0 when the header
- * and question were read (answers may stop early: msg->error says why), -1
- * when the bytes are not a DNS message. */
+ * was read; the question and answers may stop early (a capture cut the
+ * query, a bad name): msg->error says why and qname is "" when the question
+ * could not be read.  -1 when the bytes are shorter than a DNS header.
+ * Names are in presentation form: labels joined by dots, no final dot,
+ * RFC 1035 escapes ("\.", "\\", "\DDD" decimal for non-printable bytes),
+ * "<Root>" for the root (as tshark prints it). */
 int vqi_dns_parse(const uint8_t *data, size_t len, vqi_dns_msg *msg);
 
 /* Is this packet DNS-like by its ports, and which kind? 0 = no. */
@@ -58,6 +62,12 @@ void vqi_dns_summary(const vqi_dns_msg *msg, char *buf, size_t size);
 void vqi_dns_answers_text(const vqi_dns_msg *msg, char *buf, size_t size);
 
 const char *vqi_dns_type_name(uint16_t type, char *buf, size_t size);
+
+/* Added with the implementation: */
+/* "NOERROR", "NXDOMAIN", ... ("RCODE?" beyond 10). */
+const char *vqi_dns_rcode_name(uint8_t rcode);
+/* "dns", "mdns", "llmnr", "nbns". */
+const char *vqi_ns_kind_name(vqi_ns_kind kind);
 
 /* DNS over TCP: a per-connection reassembler of 2-byte-length-prefixed
  * messages; the length may arrive in its own segment, a message may span

@@ -30,6 +30,15 @@ const char *const *vqi_service_catalogue(void);
 /* Does a DNS name belong to the service? */
 int vqi_service_name_matches(const vqi_service *s, const char *name);
 
+/* Added with the implementation: */
+/* Does any name of the message (question, owners, CNAME/NS/PTR targets) match? */
+int vqi_service_msg_matches(const vqi_service *s, const vqi_dns_msg *msg);
+/* Does the chain leading to answer i (question, CNAMEs, owner) match? */
+int vqi_service_chain_matches(const vqi_service *s, const vqi_dns_msg *msg, size_t i);
+/* Learn the A/AAAA answers of a parsed response whose chain matches
+ * (what vqi_service_observe() does for every DNS response it sees). */
+void vqi_service_learn_dns(vqi_service *s, const vqi_dns_msg *msg);
+
 /* Learn from one packet: DNS answers (UDP and TCP) and TLS server names.
  * Call for every packet, in capture order, before vqi_service_classify(). */
 void vqi_service_observe(vqi_service *s, const vqi_packet *p);

@@ -1,0 +1,129 @@
+/* addrset.c - the service's address set (hash of 16-byte addresses that
+ * keeps first-seen order) and address prefixes.  classify() asks the set
+ * about two addresses per packet, so lookups are a hash and a few compares
+ * with no allocation. */
+#include "service_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../decode/decode.h"
+
+static uint64_t hash16(const uint8_t a[16])
+{
+    uint64_t lo, hi;
+    memcpy(&lo, a, 8);
+    memcpy(&hi, a + 8, 8);
+    /* splitmix64 finaliser over both halves: IPv4-mapped addresses differ
+     * only in the last four bytes, which must still spread over all slots. */
+    uint64_t x = lo * 0x9E3779B97F4A7C15ULL ^ hi;
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+void addrset_free(addrset *s)
+{
+    free(s->addrs);
+    free(s->slots);
+    memset(s, 0, sizeof *s);
+}
+
+static size_t find_slot(const addrset *s, const uint8_t addr[16], int *found)
+{
+    size_t mask = s->n_slots - 1, i = (size_t)hash16(addr) & mask;
+    for (;; i = (i + 1) & mask) {
+        uint32_t v = s->slots[i];
+        if (v == 0) {
+            *found = 0;
+            return i;
+        }
+        if (!memcmp(s->addrs[v - 1], addr, 16)) {
+            *found = 1;
+            return i;
+        }
+    }
+}
+
+int addrset_contains(const addrset *s, const uint8_t addr[16])
+{
+    int found;
+    if (!s->n_slots)
+        return 0;
+    find_slot(s, addr, &found);
+    return found;
+}
+
+static int rehash(addrset *s, size_t n_slots)
+{
+    uint32_t *slots = calloc(n_slots, sizeof *slots);
+    if (!slots)
+        return -1;
+    free(s->slots);
+    s->slots = slots;
+    s->n_slots = n_slots;
+    for (size_t k = 0; k < s->n; k++) {
+        int found;
+        size_t i = find_slot(s, s->addrs[k], &found);
+        s->slots[i] = (uint32_t)(k + 1);
+    }
+    return 0;
+}
+
+int addrset_add(addrset *s, const uint8_t addr[16])
+{
+    int found;
+    if (addrset_contains(s, addr))
+        return 0;
+    if (s->n >= UINT32_MAX - 1)
+        return -1;
+    /* Keep the load under one half so probe sequences stay short. */
+    if ((s->n + 1) * 2 > s->n_slots && rehash(s, s->n_slots ? s->n_slots * 2 : 64) < 0)
+        return -1;
+    if (s->n == s->cap_addrs) {
+        size_t cap = s->cap_addrs ? s->cap_addrs * 2 : 32;
+        void *grown = realloc(s->addrs, cap * sizeof *s->addrs);
+        if (!grown)
+            return -1;
+        s->addrs = grown;
+        s->cap_addrs = cap;
+    }
+    memcpy(s->addrs[s->n], addr, 16);
+    s->n++;
+    size_t i = find_slot(s, addr, &found);
+    s->slots[i] = (uint32_t)s->n;
+    return 1;
+}
+
+int prefix_parse(const char *text, prefix *out)
+{
+    char buf[64];
+    const char *slash = strchr(text, '/');
+    if (!slash || (size_t)(slash - text) >= sizeof buf)
+        return -1;
+    memcpy(buf, text, (size_t)(slash - text));
+    buf[slash - text] = '\0';
+    char *end;
+    long len = strtol(slash + 1, &end, 10);
+    if (*end || end == slash + 1 || vqi_addr_parse(buf, out->addr) < 0)
+        return -1;
+    int v4 = vqi_addr_is_v4(out->addr);
+    if (len < 0 || len > (v4 ? 32 : 128))
+        return -1;
+    out->len = (uint8_t)(v4 ? len + 96 : len);
+    return 0;
+}
+
+int prefix_contains(const prefix *px, const uint8_t addr[16])
+{
+    size_t full = px->len / 8, bits = px->len % 8;
+    if (memcmp(px->addr, addr, full))
+        return 0;
+    if (bits) {
+        uint8_t mask = (uint8_t)(0xFF << (8 - bits));
+        return (px->addr[full] & mask) == (addr[full] & mask);
+    }
+    return 1;
+}

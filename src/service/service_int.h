@@ -1,0 +1,36 @@
+/* service_int.h - pieces shared inside the service stage only: the address
+ * set, the prefix list and the TLS ClientHello server-name reader. */
+#ifndef VQI_SERVICE_INT_H
+#define VQI_SERVICE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A set of 16-byte addresses that remembers insertion order.  Open
+ * addressing over indices into the order array: lookups never allocate,
+ * insertions allocate only when the table grows. */
+typedef struct addrset {
+    uint8_t (*addrs)[16];     /* in first-seen order */
+    size_t n, cap_addrs;
+    uint32_t *slots;          /* index + 1 into addrs, 0 = empty */
+    size_t n_slots;           /* power of two */
+} addrset;
+
+void addrset_free(addrset *s);
+int addrset_contains(const addrset *s, const uint8_t addr[16]);
+/* 1 = added, 0 = already present, -1 = out of memory. */
+int addrset_add(addrset *s, const uint8_t addr[16]);
+
+/* Address prefixes in the 16-byte form (IPv4 as ::ffff:a.b.c.d/96+len). */
+typedef struct prefix { uint8_t addr[16]; uint8_t len; } prefix;
+/* Parse "23.246.0.0/18" or "2620:10c:7000::/44"; 0 ok, -1 invalid. */
+int prefix_parse(const char *text, prefix *out);
+int prefix_contains(const prefix *px, const uint8_t addr[16]);
+
+/* Server name of a TLS ClientHello starting at the first byte of a TCP
+ * payload (record header included).  Reads only the n bytes present.
+ * Returns 1 with the name in out, 0 when the bytes are not a ClientHello
+ * or carry no host name, -1 when the name lies beyond the bytes present. */
+int tls_client_hello_sni(const uint8_t *p, size_t n, char *out, size_t size);
+
+#endif
