@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include "../decode/decode.h"
 #include "../util/err.h"
+#include "../util/stats.h"
 
 /* ---------------------------------------------------------------- table -- */
 
@@ -91,5 +92,126 @@ void vqi_flow_table_flush(vqi_flow_table *t);
 size_t vqi_flow_table_count(const vqi_flow_table *t);     /* live flows */
 const vqi_flow_info *vqi_flow_info_of(const vqi_flow_table *t, uint32_t slot);
 void *vqi_flow_user(vqi_flow_table *t, uint32_t slot);
+
+/* ----------------------------------------------------------- statistics -- */
+
+/* Per-flow statistics, both directions together, streaming with bounded
+ * memory: running mean/std/min/max (Welford) over all packets, and
+ * percentiles from a reservoir of VQI_FLOW_RESERVOIR samples (Algorithm R,
+ * deterministic per flow).  Percentiles are exact while a flow has at most
+ * VQI_FLOW_RESERVOIR packets (sizes) / inter-arrival gaps; beyond that they
+ * are estimates (vqi_flow_summary.exact_percentiles = 0).
+ * Bytes are wire bytes: the frame's original length (pcap orig_len), link
+ * header included, independent of the snap length.  Payload bytes are the
+ * transport payload from the IP/TCP/UDP length fields.  Inter-arrival times
+ * are gaps between consecutive packets of the flow in either direction, in
+ * arrival order (a timestamp going backwards counts as a 0 gap). */
+#define VQI_FLOW_RESERVOIR 64
+
+typedef struct vqi_flow_stats {
+    uint64_t bytes[2], payload[2];       /* per direction */
+    uint32_t flag_counts[8];             /* F S R P A U E C (TCP packets) */
+    int64_t prev_ns;
+    vqi_running iat_run, size_run;
+    uint64_t n_iat, n_size, rng;
+    double iat_res[VQI_FLOW_RESERVOIR], size_res[VQI_FLOW_RESERVOIR];
+    uint8_t ident;                       /* vqi_ident of the first identified packet */
+} vqi_flow_stats;
+
+/* Percentiles reported for inter-arrival times and packet sizes. */
+#define VQI_FLOW_NPCT 4                  /* 25, 50, 75, 90 */
+extern const double vqi_flow_pct[VQI_FLOW_NPCT];
+
+typedef struct vqi_flow_summary {
+    vqi_flow_info info;                  /* key, first/last time, packets per direction */
+    uint64_t packets, bytes;             /* both directions; wire bytes */
+    uint64_t dir_bytes[2], dir_payload[2];
+    double start, duration;              /* epoch seconds, seconds */
+    uint32_t flag_counts[8];             /* F S R P A U E C */
+    double iat_mean, iat_std, iat_min, iat_max, iat_pct[VQI_FLOW_NPCT];   /* s */
+    double size_mean, size_std, size_min, size_max, size_pct[VQI_FLOW_NPCT]; /* bytes */
+    int exact_percentiles;
+    uint8_t ident;                       /* vqi_ident (service.h); 0 = not identified */
+    vqi_flow_end end;                    /* why the flow ended */
+} vqi_flow_summary;
+
+/* Start a flow's statistics (zeroes *s; seed makes the reservoir repeatable). */
+void vqi_flow_stats_init(vqi_flow_stats *s, uint64_t seed);
+/* Add one packet in direction dir; ident is the packet's vqi_ident (0 = none). */
+void vqi_flow_stats_add(vqi_flow_stats *s, const vqi_packet *p, int dir, int ident);
+/* Final summary of a flow. */
+void vqi_flow_stats_summary(const vqi_flow_stats *s, const vqi_flow_info *info,
+                            vqi_flow_end end, vqi_flow_summary *out);
+
+/* Epoch nanoseconds to seconds, correctly rounded (as Python's
+ * float(Decimal(...)) of the same timestamp). */
+double vqi_ns_to_seconds(int64_t ns);
+
+/* Names of the 8 TCP flag counters, "F","S",... */
+extern const char *const vqi_tcp_flag_letters[8];
+
+/* ------------------------------------------------------ netml features -- */
+
+/* Feature families of netml's flow2features (NETML.md). */
+typedef enum {
+    VQI_FEAT_STATS, VQI_FEAT_IAT, VQI_FEAT_SIZE, VQI_FEAT_IAT_SIZE,
+    VQI_FEAT_SAMP_NUM, VQI_FEAT_SAMP_SIZE
+} vqi_feat_type;
+
+/* "stats", "iat", ... (case-insensitive); 0 or -1 if unknown. */
+int vqi_feat_parse(const char *name, vqi_feat_type *type);
+const char *vqi_feat_name(vqi_feat_type type);   /* lower case */
+/* Vector length for a flow dimension dim: 12, dim-1, dim, 2dim-1, dim-1, dim-1
+ * (0 when dim is too small). */
+size_t vqi_feat_length(vqi_feat_type type, size_t dim);
+
+/* The feature vector of one (sub)flow: n packets with times (s, ascending)
+ * and sizes; samp_rate is the SAMP window length (s).  Writes
+ * vqi_feat_length(type, dim) values to out, cut or zero-padded (netml). */
+void vqi_feat_vector(vqi_feat_type type, const double *times, const double *sizes,
+                     size_t n, size_t dim, double samp_rate, double *out);
+
+/* Options of the feature extraction. */
+typedef struct vqi_feat_options {
+    int netml;              /* 1: reproduce netml 0.7.1 exactly (NETML.md) */
+    double timeout_s;       /* flow split on idle gaps longer than this; 0 = 600 */
+    double interval_s;      /* subflow split on gaps > interval; 0 = quantile of
+                               flow durations (netml mode), or no split (default) */
+    double q_interval;      /* quantile for interval and dim; 0 = 0.9 */
+    double samp_rate;       /* SAMP window (s); 0 = quantile(subflow durations, 0.3) */
+    size_t dim;             /* 0 = floor(quantile(subflow packet counts, q_interval)) */
+    size_t min_packets;     /* subflows with fewer packets are dropped; 0 = 2 */
+    int identified_only;    /* keep only flows with an identified packet */
+} vqi_feat_options;
+
+/* One (sub)flow of a feature set: its packets are times[first .. first+n). */
+typedef struct vqi_feat_flow {
+    uint8_t src[16], dst[16];            /* default mode: client, server */
+    uint16_t sport, dport;
+    uint8_t proto, ipver;                /* netml's IPv6 pseudo-flow: proto 0, ipver 6 */
+    uint8_t ident;
+    size_t first, n;
+} vqi_feat_flow;
+
+typedef struct vqi_featset {
+    size_t n_flows;
+    vqi_feat_flow *flows;
+    double *times, *sizes;               /* concatenated packets of the flows */
+    size_t n_flows_before_split;         /* flows after the timeout split */
+    double interval;                     /* subflow interval used (s; 0 = none) */
+    size_t dim;                          /* feature dimension */
+    double samp_rate;                    /* SAMP window (s) */
+} vqi_featset;
+
+typedef struct vqi_featset_builder vqi_featset_builder;
+
+vqi_featset_builder *vqi_featset_builder_new(const vqi_feat_options *opt, vqi_err *err);
+/* Add one decoded packet (every packet, in capture order); ident is its
+ * vqi_ident.  Returns 0, or -1 when out of memory. */
+int vqi_featset_add(vqi_featset_builder *b, const vqi_packet *p, int ident, vqi_err *err);
+/* Build the (sub)flows; frees the builder.  NULL + err when out of memory. */
+vqi_featset *vqi_featset_finish(vqi_featset_builder *b, vqi_err *err);
+void vqi_featset_builder_free(vqi_featset_builder *b);
+void vqi_featset_free(vqi_featset *fs);
 
 #endif

@@ -174,11 +174,193 @@ static void test_table_churn(void)
     vqi_flow_table_free(t);
 }
 
+/* One flow of 4 packets: t = 0, 0.5, 1.5, 3.5 s, sizes 100..400, plus the
+ * reply direction; statistics computed by hand. */
+static void test_stats(void)
+{
+    vqi_flow_stats st;
+    vqi_flow_stats_init(&st, 1);
+    double t[] = {0, 0.5, 1.5, 3.5};
+    vqi_flow_info info;
+    memset(&info, 0, sizeof info);
+    for (int i = 0; i < 4; i++) {
+        vqi_packet p = i % 2 ? pkt(t[i], 2, 443, 1, 1000, 6, VQI_TCP_ACK | VQI_TCP_PSH, 100 * (i + 1))
+                             : pkt(t[i], 1, 1000, 2, 443, 6, VQI_TCP_ACK, 100 * (i + 1));
+        p.payload_len = 10;
+        vqi_flow_stats_add(&st, &p, i % 2, i == 2 ? 2 : 0);
+        info.packets[i % 2]++;
+    }
+    info.first_ns = 0;
+    info.last_ns = 3500000000LL;
+    vqi_flow_summary s;
+    vqi_flow_stats_summary(&st, &info, VQI_FLOW_END_FLUSH, &s);
+    CHECK_INT(s.packets, 4, "packets");
+    CHECK_INT(s.bytes, 1000, "wire bytes");
+    CHECK_INT(s.dir_bytes[0], 400, "client->server bytes (100+300)");
+    CHECK_INT(s.dir_bytes[1], 600, "server->client bytes (200+400)");
+    CHECK_INT(s.dir_payload[0], 20, "payload bytes");
+    CHECK_NEAR(s.duration, 3.5, 1e-12, "duration");
+    CHECK_NEAR(s.iat_mean, 3.5 / 3, 1e-12, "IAT mean");
+    /* np.std([0.5, 1, 2]) = 0.6236095644623235 */
+    CHECK_NEAR(s.iat_std, 0.6236095644623235, 1e-12, "IAT std (burstiness)");
+    CHECK_NEAR(s.iat_min, 0.5, 1e-12, "IAT min");
+    CHECK_NEAR(s.iat_max, 2.0, 1e-12, "IAT max");
+    CHECK_NEAR(s.iat_pct[1], 1.0, 1e-12, "IAT median");
+    CHECK_NEAR(s.iat_pct[3], 1.8, 1e-12, "IAT p90 (numpy linear)");
+    CHECK_NEAR(s.size_mean, 250, 1e-12, "size mean");
+    CHECK_NEAR(s.size_std, 111.80339887498948, 1e-9, "size std");
+    CHECK_NEAR(s.size_pct[0], 175, 1e-12, "size p25");
+    CHECK_INT(s.flag_counts[4], 4, "ACK count");
+    CHECK_INT(s.flag_counts[3], 2, "PSH count");
+    CHECK_INT(s.ident, 2, "first identification kept");
+    CHECK(s.exact_percentiles, "percentiles exact for a short flow");
+    CHECK_NEAR(vqi_ns_to_seconds(1518358400123456789LL), 1518358400.123456789, 1e-6,
+               "ns to seconds");
+    CHECK(vqi_ns_to_seconds(1500000000100000000LL) == 1500000000.1, "correct rounding");
+}
+
+/* Long flow: the reservoir stays bounded, mean/std stay exact. */
+static void test_stats_reservoir(void)
+{
+    vqi_flow_stats st;
+    vqi_flow_stats_init(&st, 7);
+    vqi_flow_info info;
+    memset(&info, 0, sizeof info);
+    for (int i = 0; i < 1000; i++) {
+        vqi_packet p = pkt(i * 0.01, 1, 1, 2, 2, 17, 0, (uint32_t)(100 + i % 10));
+        vqi_flow_stats_add(&st, &p, 0, 0);
+        info.packets[0]++;
+    }
+    info.last_ns = 9990000000LL;
+    vqi_flow_summary s;
+    vqi_flow_stats_summary(&st, &info, VQI_FLOW_END_FLUSH, &s);
+    CHECK_NEAR(s.size_mean, 104.5, 1e-9, "long flow: exact mean");
+    CHECK_NEAR(s.size_std, 2.8722813232690143, 1e-9, "long flow: exact std");
+    CHECK(!s.exact_percentiles, "long flow: percentiles marked estimated");
+    CHECK(s.size_pct[1] >= 100 && s.size_pct[1] <= 109, "long flow: median within range");
+    CHECK_NEAR(s.iat_pct[1], 0.01, 1e-9, "long flow: IAT median");
+}
+
+static void test_feature_vectors(void)
+{
+    double t[] = {0, 0.5, 1.5, 3.5}, sz[] = {100, 200, 300, 400};
+    double v[16];
+    vqi_feat_vector(VQI_FEAT_STATS, t, sz, 4, 4, 1.0, v);
+    double want[12] = {3.5, 4 / 3.5, 1000 / 3.5, 250, 111.80339887498948, 175, 250, 325,
+                       100, 400, 4, 1000};
+    int ok = 1;
+    for (int i = 0; i < 12; i++)
+        ok &= fabs(v[i] - want[i]) < 1e-9;
+    CHECK(ok, "STATS vector by hand");
+    vqi_feat_vector(VQI_FEAT_IAT, t, sz, 4, 6, 1.0, v);
+    CHECK(v[0] == 0.5 && v[1] == 1 && v[2] == 2 && v[3] == 0 && v[4] == 0,
+          "IAT vector, zero-padded to dim-1");
+    vqi_feat_vector(VQI_FEAT_SIZE, t, sz, 4, 2, 1.0, v);
+    CHECK(v[0] == 100 && v[1] == 200, "SIZE vector cut to dim");
+    vqi_feat_vector(VQI_FEAT_IAT_SIZE, t, sz, 4, 4, 1.0, v);
+    CHECK(v[0] == 0.5 && v[1] == 100 && v[2] == 1 && v[3] == 200 && v[4] == 2 && v[5] == 300 &&
+          v[6] == 400, "IAT_SIZE interleaved");
+    CHECK_INT(vqi_feat_length(VQI_FEAT_IAT_SIZE, 4), 7, "IAT_SIZE length 2dim-1");
+    vqi_feat_vector(VQI_FEAT_SAMP_NUM, t, sz, 4, 6, 1.0, v);
+    CHECK(v[0] == 2 && v[1] == 1 && v[2] == 0 && v[3] == 1 && v[4] == 0,
+          "SAMP_NUM windows of 1 s: 2,1,0,1");
+    vqi_feat_vector(VQI_FEAT_SAMP_SIZE, t, sz, 4, 6, 1.0, v);
+    CHECK(v[0] == 300 && v[1] == 300 && v[2] == 0 && v[3] == 400, "SAMP_SIZE: 300,300,0,400");
+    vqi_feat_type ty;
+    CHECK(vqi_feat_parse("IAT_SIZE", &ty) == 0 && ty == VQI_FEAT_IAT_SIZE, "parse name");
+    CHECK(vqi_feat_parse("fft", &ty) == -1, "unknown name rejected");
+}
+
+static vqi_packet pkt6(double t, int a, int sp, int b, int dp, uint32_t len)
+{
+    vqi_packet p = pkt(t, a, sp, b, dp, 17, 0, len);
+    memset(p.src, 0, 16);
+    memset(p.dst, 0, 16);
+    p.src[0] = p.dst[0] = 0x20;
+    p.src[15] = (uint8_t)a;
+    p.dst[15] = (uint8_t)b;
+    p.ipver = 6;
+    return p;
+}
+
+/* netml mode on packets whose flows are known by construction. */
+static void test_featset_netml(void)
+{
+    vqi_feat_options opt = {.netml = 1, .interval_s = 100};
+    vqi_err err = {0};
+    vqi_featset_builder *b = vqi_featset_builder_new(&opt, &err);
+    vqi_packet ps[] = {
+        pkt(0, 1, 1000, 2, 53, 17, 0, 80),      /* A: 1->2 */
+        pkt(0.1, 2, 53, 1, 1000, 17, 0, 120),   /* B: reply, own flow, 1 pkt: dropped */
+        pkt(1, 1, 1000, 2, 53, 17, 0, 81),      /* A */
+        pkt6(2, 1, 5, 2, 6, 90),                /* IPv6 pseudo-flow */
+        pkt(2, 1, 1000, 2, 53, 17, 0, 82),      /* A */
+        pkt6(3, 3, 7, 4, 8, 91),                /* IPv6 pseudo-flow (other tuple) */
+        pkt(702.5, 1, 1000, 2, 53, 17, 0, 83),  /* A after > 600 s: split, last dropped */
+        pkt(703, 1, 1000, 2, 53, 17, 0, 84),
+    };
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++)
+        vqi_featset_add(b, &ps[i], 0, &err);
+    vqi_packet frag = pkt(4, 1, 1000, 2, 53, 17, 0, 80);
+    frag.has_ports = 0;
+    vqi_featset_add(b, &frag, 0, &err);                 /* non-first fragment: ignored */
+    vqi_featset *fs = vqi_featset_finish(b, &err);
+    CHECK(fs != NULL, "featset built");
+    CHECK_INT(fs->n_flows, 2, "flow A (first part) + IPv6 pseudo-flow");
+    CHECK_INT(fs->flows[0].n, 3, "A keeps its first 3 packets");
+    CHECK_INT(fs->flows[0].dport, 53, "A in first-seen order");
+    CHECK_INT(fs->flows[1].ipver, 6, "IPv6 pseudo-flow second");
+    CHECK_INT(fs->flows[1].n, 2, "IPv6 pseudo-flow has both IPv6 packets");
+    CHECK_NEAR(fs->sizes[fs->flows[0].first + 2], 82, 0, "size = captured length");
+    CHECK_INT(fs->dim, 2, "dim = floor(q0.9 of [3,2]) = floor(2.9)");
+    vqi_featset_free(fs);
+}
+
+/* netml's subflow split: grid-aligned start, last subflow dropped. */
+static void test_featset_subflows(void)
+{
+    vqi_feat_options opt = {.netml = 1, .interval_s = 1.0};
+    vqi_err err = {0};
+    vqi_featset_builder *b = vqi_featset_builder_new(&opt, &err);
+    /* gaps: 0.5 | 1.7 (split, new start = 0 + floor(2.2/1)*1 = 2.0) | 2.6-2.0=0.6 (same)
+     * | 3.0 - 2.6 = 0.4 | 4.5 - 3.0 = 1.5 (split) | 4.6: last subflow dropped */
+    double t[] = {0, 0.5, 2.2, 2.6, 3.0, 4.5, 4.6};
+    for (int i = 0; i < 7; i++) {
+        vqi_packet p = pkt(t[i], 1, 1, 2, 2, 6, VQI_TCP_ACK, 60);
+        vqi_featset_add(b, &p, 0, &err);
+    }
+    vqi_featset *fs = vqi_featset_finish(b, &err);
+    CHECK_INT(fs->n_flows, 2, "two subflows kept, last dropped");
+    CHECK(fs->n_flows == 2 && fs->flows[0].n == 2 && fs->flows[1].n == 3,
+          "subflow sizes 2 and 3");
+    vqi_featset_free(fs);
+    /* default mode: same packets, bidirectional, no split, nothing dropped */
+    vqi_feat_options d = {0};
+    b = vqi_featset_builder_new(&d, &err);
+    for (int i = 0; i < 7; i++) {
+        vqi_packet p = i % 2 ? pkt(t[i], 2, 2, 1, 1, 6, VQI_TCP_ACK, 60)
+                             : pkt(t[i], 1, 1, 2, 2, 6, VQI_TCP_ACK, 60);
+        p.caplen = 54;
+        vqi_featset_add(b, &p, i == 3 ? 1 : 0, &err);
+    }
+    fs = vqi_featset_finish(b, &err);
+    CHECK_INT(fs->n_flows, 1, "default mode: one bidirectional flow");
+    CHECK(fs->n_flows == 1 && fs->flows[0].n == 7 && fs->flows[0].ident == 1,
+          "default mode: all 7 packets, identified");
+    CHECK_NEAR(fs->sizes[0], 60, 0, "default mode: size = wire length");
+    vqi_featset_free(fs);
+}
+
 int main(void)
 {
     test_table_basic();
     test_table_idle_full_reuse();
     test_table_unidirectional();
     test_table_churn();
+    test_stats();
+    test_stats_reservoir();
+    test_feature_vectors();
+    test_featset_netml();
+    test_featset_subflows();
     return check_done();
 }
