@@ -1,0 +1,205 @@
+/* rows.c - window rows as cells: column names and dtypes, pandas-style CSV
+ * text, and conversion into a vqi_table. */
+#include "window_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const extra_names[VQI_WINDOW_EXTRA] = {"capture_packets", "capture_bytes"};
+
+size_t vqi_window_ncols(const vqi_window_config *cfg)
+{
+    return VQI_WINDOW_NCOLS + (cfg && cfg->extra_columns ? VQI_WINDOW_EXTRA : 0);
+}
+
+const char *vqi_window_col_name(size_t i)
+{
+    if (i < VQI_WINDOW_NCOLS)
+        return vqi_window_schema[i].name;
+    if (i < VQI_WINDOW_MAXCOLS)
+        return extra_names[i - VQI_WINDOW_NCOLS];
+    return NULL;
+}
+
+const char *vqi_window_col_dtype(size_t i)
+{
+    if (i < VQI_WINDOW_NCOLS)
+        return vqi_window_schema[i].dtype;
+    return i < VQI_WINDOW_MAXCOLS ? "int64" : NULL;
+}
+
+static vqi_wtype col_type(size_t i)
+{
+    return i < VQI_WINDOW_NCOLS ? vqi_window_schema[i].type : VQI_WT_I64;
+}
+
+double vqi_window_row_value(const vqi_window_row *r, size_t i)
+{
+    return i < VQI_WINDOW_MAXCOLS ? r->v[i] : NAN;
+}
+
+const char *vqi_window_row_session(const vqi_window_row *r) { return r->session; }
+
+size_t vqi_window_row_ewma(const vqi_window_row *r, const double **values)
+{
+    *values = r->ewma;
+    return r->n_ewma;
+}
+
+static vqi_array ewma_array(const vqi_window_row *r)
+{
+    vqi_array a = {0};
+    a.v = (double *)r->ewma;
+    a.n = r->n_ewma;
+    a.ndim = 2;
+    a.shape[0] = r->n_ewma;
+    a.shape[1] = 1;
+    return a;
+}
+
+const char *vqi_window_row_text(const vqi_window_row *r, size_t i, char *buf, size_t size)
+{
+    if (size == 0)
+        return buf;
+    buf[0] = 0;
+    if (i >= VQI_WINDOW_MAXCOLS)
+        return buf;
+    double x = r->v[i];
+    switch (col_type(i)) {
+    case VQI_WT_F64:
+        if (!isnan(x))
+            vqi_format_double(x, buf, size);
+        break;
+    case VQI_WT_I64:
+        if (!isnan(x))
+            snprintf(buf, size, "%lld", (long long)llround(x));
+        break;
+    case VQI_WT_BOOL:
+        if (!isnan(x))
+            snprintf(buf, size, "%s", x != 0 ? "True" : "False");
+        break;
+    case VQI_WT_OBJ:
+        if (i == WC_session_id)
+            snprintf(buf, size, "%s", r->session);
+        else if (i == WC_service)
+            snprintf(buf, size, "%s", r->service ? r->service : "");
+        else if (i == WC_10_EWMA_chunksizes) {
+            vqi_array a = ewma_array(r);
+            char *t = vqi_array_text(&a);
+            snprintf(buf, size, "%s", t ? t : "");
+            free(t);
+        }
+        break;
+    }
+    return buf;
+}
+
+/* One CSV field, quoted as Python's csv module does (minimal quoting). */
+static int put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r"))
+        return fputs(s, f) < 0 ? -1 : 0;
+    if (fputc('"', f) == EOF)
+        return -1;
+    for (; *s; s++) {
+        if (*s == '"' && fputc('"', f) == EOF)
+            return -1;
+        if (fputc(*s, f) == EOF)
+            return -1;
+    }
+    return fputc('"', f) == EOF ? -1 : 0;
+}
+
+int vqi_window_csv_header(FILE *f, const vqi_window_config *cfg)
+{
+    size_t n = vqi_window_ncols(cfg);
+    for (size_t i = 0; i < n; i++)
+        if (fputc(',', f) == EOF || put_field(f, vqi_window_col_name(i)) < 0)
+            return -1;
+    return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+int vqi_window_csv_row(FILE *f, const vqi_window_config *cfg, size_t index,
+                       const vqi_window_row *r)
+{
+    char buf[1024];
+    if (fprintf(f, "%zu", index) < 0)
+        return -1;
+    size_t n = vqi_window_ncols(cfg);
+    for (size_t i = 0; i < n; i++)
+        if (fputc(',', f) == EOF || put_field(f, vqi_window_row_text(r, i, buf, sizeof buf)) < 0)
+            return -1;
+    return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+static int create_columns(vqi_table *t, const vqi_window_config *cfg, vqi_err *err)
+{
+    size_t n = vqi_window_ncols(cfg);
+    for (size_t i = 0; i < n; i++) {
+        vqi_coltype type;
+        switch (col_type(i)) {
+        case VQI_WT_F64: type = VQI_COL_F64; break;
+        case VQI_WT_I64: type = VQI_COL_I64; break;
+        case VQI_WT_BOOL: type = VQI_COL_BOOL; break;
+        default: type = i == WC_10_EWMA_chunksizes ? VQI_COL_ARRAY : VQI_COL_STR; break;
+        }
+        vqi_column *c = vqi_table_add(t, vqi_window_col_name(i), type);
+        if (!c)
+            return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+        snprintf(c->dtype, sizeof c->dtype, "%s", vqi_window_col_dtype(i));
+    }
+    return 0;
+}
+
+int vqi_window_table_add(vqi_table *t, const vqi_window_config *cfg,
+                         const vqi_window_row *r, vqi_err *err)
+{
+    size_t n = vqi_window_ncols(cfg);
+    if (t->ncols == 0 && create_columns(t, cfg, err) < 0)
+        return -1;
+    if (t->ncols != n)
+        return vqi_err_set(err, VQI_EXIT_FAIL, "table has %zu columns, window rows %zu", t->ncols, n);
+    size_t row = t->nrows;
+    if (vqi_table_resize(t, row + 1) < 0)
+        return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        vqi_column *c = &t->cols[i];
+        double x = r->v[i];
+        int missing = isnan(x);
+        switch (c->type) {
+        case VQI_COL_F64:
+            c->f64[row] = x;
+            missing = 0;
+            break;
+        case VQI_COL_I64:
+            c->i64[row] = missing ? 0 : llround(x);
+            break;
+        case VQI_COL_BOOL:
+            c->b[row] = !missing && x != 0;
+            break;
+        case VQI_COL_ARRAY: {
+            vqi_array a = ewma_array(r);
+            c->arr[row] = a;
+            c->arr[row].v = malloc((a.n ? a.n : 1) * sizeof(double));
+            if (!c->arr[row].v)
+                return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+            memcpy(c->arr[row].v, r->ewma, a.n * sizeof(double));
+            missing = 0;
+            break;
+        }
+        default: {
+            const char *s = i == WC_session_id ? r->session
+                            : i == WC_service  ? (r->service ? r->service : "")
+                                               : NULL;
+            missing = s == NULL;
+            if (s && !(c->str[row] = strdup(s)))
+                return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+            break;
+        }
+        }
+        if (missing && vqi_table_set_na(t, c, row) < 0)
+            return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+    }
+    return 0;
+}
