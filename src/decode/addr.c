@@ -1,0 +1,69 @@
+/* addr.c - addresses as text: dotted quad for IPv4 (stored v4-mapped),
+ * RFC 5952 for IPv6 (lower case, leading zeros dropped, the longest run of
+ * two or more zero groups - the first if tied - written "::"), and back. */
+#include "decode.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+static const uint8_t v4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+
+int vqi_addr_is_v4(const uint8_t addr[16])
+{
+    return memcmp(addr, v4_prefix, 12) == 0;
+}
+
+char *vqi_addr_format(const uint8_t a[16], char *buf)
+{
+    if (vqi_addr_is_v4(a)) {
+        snprintf(buf, VQI_ADDR_STRLEN, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+        return buf;
+    }
+    unsigned g[8];
+    for (int i = 0; i < 8; i++)
+        g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+    int best = -1, best_len = 1;            /* a single zero group is not shortened */
+    for (int i = 0; i < 8;) {
+        if (g[i]) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 8 && !g[j])
+            j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j;
+    }
+    char *o = buf;
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            *o++ = ':';
+            if (i == 0)
+                *o++ = ':';
+            i += best_len - 1;
+            continue;
+        }
+        o += sprintf(o, "%x", g[i]);
+        if (i < 7)
+            *o++ = ':';
+    }
+    *o = 0;
+    return buf;
+}
+
+int vqi_addr_parse(const char *text, uint8_t addr[16])
+{
+    uint8_t v4[4];
+    if (strchr(text, ':') == NULL) {
+        if (inet_pton(AF_INET, text, v4) != 1)
+            return -1;
+        memcpy(addr, v4_prefix, 12);
+        memcpy(addr + 12, v4, 4);
+        return 0;
+    }
+    return inet_pton(AF_INET6, text, addr) == 1 ? 0 : -1;
+}
