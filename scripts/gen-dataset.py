@@ -179,7 +179,9 @@ def build(kind, rows, columns, seed):
     df = pd.DataFrame(data, columns=[c for c, _ in wanted])
     if kind == "full":
         # A slice of a larger table: increasing, non-contiguous int64 labels.
-        df.index = pd.Index(208 + np.cumsum(rng.integers(1, 6, rows)) - 1, dtype=np.int64)
+        steps = rng.integers(1, 6, rows)
+        steps[0] = 0
+        df.index = pd.Index(208 + np.cumsum(steps), dtype=np.int64)
     return df, session
 
 

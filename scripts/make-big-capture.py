@@ -20,6 +20,8 @@ Usage:
 Defaults: OUT bench/work/big.pcap, --size 1G, --gap 60, inputs
 ../shared/data/requet/pcap/*.pcap (sorted by name).  --copies 1 concatenates
 each input once (the "all captures merged" file).
+Exit status: 0 success, 1 failure while writing, 2 bad usage or an unreadable,
+truncated or non-pcap input (inputs are checked completely before writing).
 """
 import argparse
 import glob

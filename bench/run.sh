@@ -1,0 +1,299 @@
+#!/bin/bash
+# run.sh - vqi's benchmarks: each comparison times vqi and its reference
+# (the course's Python notebook, tshark, cat, scikit-learn, pandas) in the same
+# run on the same files, prints one table and writes bench/results.md.
+#
+# Called by `make bench` (which installs the bench packages and builds ./vqi).
+# A comparison whose vqi command does not work yet prints
+# "skipped (vqi X not available)" and the rest still run.
+#
+# Environment:
+#   BENCH_RUNS=5        runs per fast command (median reported)
+#   BENCH_SLOW_RUNS=3   runs per slow command (Python notebook, tshark, training)
+#   BENCH_ONLY="1 2 3 4 5"  which comparisons to run
+#   BENCH_TUNE=1        also time tuning (GridSearchCV vs vqi train --tune; ~15 min)
+#   BENCH_NICE=10       niceness (the machine may be shared); 0 for a quiet machine
+#   SHARED=../shared    the shared data directory (Requet captures)
+#   VQI_TRAIN_OPTS=...  extra options for `vqi train`
+# Generated inputs (big captures, tables) live in bench/work/ (not in git) and
+# are reused when present.
+set -u
+cd "$(dirname "$0")/.."
+
+if [ -z "${BENCH_NICED:-}" ]; then
+    BENCH_NICED=1 exec nice -n "${BENCH_NICE:-10}" "$0" "$@"
+fi
+
+RUNS=${BENCH_RUNS:-5}
+SLOW=${BENCH_SLOW_RUNS:-3}
+ONLY=${BENCH_ONLY:-1 2 3 4 5}
+SHARED=${SHARED:-../shared}
+PY=/usr/bin/python3
+VQI=$PWD/vqi
+WORK=bench/work
+RESULTS=bench/results.md
+REQUET=$SHARED/data/requet/pcap
+EXP46=$REQUET/A_baseline_Mar22_exp_46.pcap
+NETFLIX=$SHARED/data/pcaps/services/ndpi_netflix.pcap
+mkdir -p "$WORK"
+
+for tool in hyperfine /usr/bin/time capinfos tshark; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool missing (scripts/install-deps.sh bench)" >&2; exit 2; }
+done
+[ -x "$VQI" ] || { echo "bench: ./vqi missing (run make)" >&2; exit 2; }
+
+ROWS=()   # markdown table rows
+FAILED=() # commands that failed while being measured
+say() { echo "bench: $*" >&2; }
+wanted() { [[ " $ONLY " == *" $1 "* ]]; }
+
+# packets FILE: number of packets (capinfos, machine-readable)
+packets() { capinfos -M -c -T -r "$1" | awk -F'\t' '{print $2; exit}'; }
+
+# available LOG CMD: run CMD once (also a warm-up); 0 when it succeeds.
+# The first line of its stderr is kept in $WORK/LOG.err for the skip note.
+available() {
+    local log=$1; shift
+    sh -c "$1" >/dev/null 2>"$WORK/$log.err"
+}
+why() { head -n 1 "$WORK/$1.err" | cut -c1-80; }
+
+# measure KEY RUNS CMD: median wall time (s) of RUNS runs by hyperfine,
+# then one more run under /usr/bin/time for the peak RSS (KB) whose stdout is
+# kept in $WORK/KEY.out.  Sets MED and RSS.
+measure() {
+    local key=$1 runs=$2 cmd=$3
+    say "$key: $runs runs of: $cmd"
+    if ! hyperfine --style none --runs "$runs" --export-json "$WORK/$key.json" "$cmd" \
+            >"$WORK/$key.hyperfine" 2>&1; then
+        MED="" RSS=""
+        FAILED+=("$key: $cmd: $(grep -v '^ *$' "$WORK/$key.hyperfine" | tail -n 2 | tr '\n' ' ')")
+        say "${FAILED[-1]}"
+        return 1
+    fi
+    MED=$($PY -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' \
+        "$WORK/$key.json")
+    /usr/bin/time -f %M -o "$WORK/$key.rss" sh -c "$cmd" >"$WORK/$key.out" 2>"$WORK/$key.err"
+    RSS=$(tail -n 1 "$WORK/$key.rss")
+    return 0
+}
+
+# row NO COMPARISON TOOL MEDIAN RUNS RSS_KB RATE NOTE
+row() {
+    local rss=${6:+$(awk -v k="$6" 'BEGIN {printf "%.0f", k / 1024}')}
+    ROWS+=("| $1 | $2 | $3 | ${4:-–} | $5 | ${rss:-–} | ${7:-–} | ${8:-} |")
+}
+skip() { ROWS+=("| $1 | $2 | $3 | – | – | – | – | skipped ($4) |"); }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f× faster than %s", a / b, "'"$3"'" }'; }
+rate() {
+    awk -v n="$1" -v t="$2" 'BEGIN { if (t <= 0) exit; r = n / t
+        if (r >= 1e6) printf "%.2f M pkt/s", r / 1e6
+        else if (r >= 1e4) printf "%.0f k pkt/s", r / 1e3
+        else printf "%.0f pkt/s", r }'
+}
+
+# vqi_chain COMPARISON NAME CAPTURE SERVICE: the vqi steps of Part 1 that work,
+# joined into one command in $CHAIN (steps listed in $STEPS).
+vqi_chain() {
+    local cap=$3 svc=$4 step cmd
+    CHAIN="" STEPS="" MISSING=""
+    for step in packets dns flows windows; do
+        case $step in
+            packets) cmd="$VQI packets '$cap'" ;;
+            dns) cmd="$VQI dns '$cap' --service $svc" ;;
+            flows) cmd="$VQI flows '$cap' --service $svc" ;;
+            windows) cmd="$VQI windows '$cap' --service $svc" ;;
+        esac
+        if available "probe-$step" "$cmd"; then
+            CHAIN="${CHAIN:+$CHAIN && }$cmd >/dev/null"
+            STEPS="${STEPS:+$STEPS + }$step"
+        else
+            MISSING="${MISSING:+$MISSING, }$step"
+        fi
+    done
+}
+
+# ---------------------------------------------------------------------------
+# 1. The assignment's Part 1: Python notebook cells vs vqi packets+dns+flows+windows
+part1() {
+    local cap=$1 regex=$2 svc=$3 label=$4 key=$5 n
+    [ -r "$cap" ] || { skip 1 "Part 1, $label" "both" "$cap missing"; return; }
+    n=$(packets "$cap")
+    if measure "$key-python" "$SLOW" "$PY bench/baselines/part1.py '$cap' '$regex' --quiet --timings"; then
+        local py=$MED
+        row 1 "Part 1, $label ($n pkts)" "Python notebook (scapy+pandas)" "$MED" "$SLOW" "$RSS" \
+            "$(rate "$n" "$MED")" "$(grep -o 'dns_queries.*flows=[0-9]*' "$WORK/$key-python.err")"
+    fi
+    vqi_chain 1 "$label" "$cap" "$svc"
+    if [ -z "$CHAIN" ]; then
+        skip 1 "Part 1, $label" "vqi" "vqi packets/dns/flows/windows not available: $(why probe-packets)"
+        return
+    fi
+    if measure "$key-vqi" "$RUNS" "$CHAIN"; then
+        row 1 "Part 1, $label ($n pkts)" "vqi $STEPS" "$MED" "$RUNS" "$RSS" "$(rate "$n" "$MED")" \
+            "$(ratio "${py:-0}" "$MED" Python)${MISSING:+; not yet: $MISSING}"
+    fi
+}
+
+# 2. Per-packet table: tshark field export vs vqi packets, all Requet captures
+packet_table() {
+    local cap=$WORK/requet-all.pcap n
+    if [ ! -s "$cap" ]; then
+        say "building $cap"
+        $PY scripts/make-big-capture.py --copies 1 -o "$cap" "$REQUET"/*.pcap || {
+            skip 2 "Per-packet table" "both" "could not build $cap"; return; }
+    fi
+    n=$(packets "$cap")
+    local ts
+    if measure tshark-fields "$SLOW" "tshark -n -r '$cap' -T fields -E separator=, -E quote=d -E header=y \
+-e frame.time_epoch -e frame.len -e ip.src -e ip.dst -e dns.id -e _ws.col.Protocol \
+-e tcp.srcport -e udp.srcport -e tcp.dstport -e udp.dstport -e _ws.col.Info"; then
+        ts=$MED
+        row 2 "Per-packet table, all Requet ($n pkts)" "tshark -T fields" "$MED" "$SLOW" "$RSS" "$(rate "$n" "$MED")"
+    fi
+    if ! available probe-packets "$VQI packets '$cap'"; then
+        skip 2 "Per-packet table" "vqi packets" "vqi packets not available: $(why probe-packets)"
+        return
+    fi
+    if measure vqi-packets "$RUNS" "$VQI packets '$cap'"; then
+        row 2 "Per-packet table, all Requet ($n pkts)" "vqi packets" "$MED" "$RUNS" "$RSS" \
+            "$(rate "$n" "$MED")" "$(ratio "${ts:-0}" "$MED" tshark)"
+    fi
+}
+
+# 3. Whole pipeline on ~1 GB vs reading the file (cat), in the page cache
+big_capture() {
+    local cap=$WORK/big.pcap n size catm
+    if [ ! -s "$cap" ]; then
+        say "building $cap (about 1 GB)"
+        $PY scripts/make-big-capture.py -o "$cap" "$REQUET"/*.pcap || {
+            skip 3 "1 GB capture" "both" "could not build $cap"; return; }
+    fi
+    n=$(packets "$cap")
+    size=$(stat -c %s "$cap")
+    local label="~1 GB capture ($((size / 1000000)) MB, $n pkts)"
+    cat "$cap" >/dev/null   # into the page cache
+    if measure cat "$RUNS" "cat '$cap'"; then
+        catm=$MED
+        row 3 "$label" "cat FILE > /dev/null" "$MED" "$RUNS" "$RSS" "$(rate "$n" "$MED")" \
+            "$(awk -v s="$size" -v t="$MED" 'BEGIN { printf "%.2f GB/s", s / t / 1e9 }')"
+    fi
+    if ! available probe-windows "$VQI windows '$cap' --service youtube"; then
+        skip 3 "$label" "vqi windows" "vqi windows not available: $(why probe-windows)"
+        return
+    fi
+    if measure vqi-windows-big "$SLOW" "$VQI windows '$cap' --service youtube"; then
+        row 3 "$label" "vqi windows --service youtube" "$MED" "$SLOW" "$RSS" "$(rate "$n" "$MED")" \
+            "$(awk -v a="$MED" -v b="${catm:-0}" 'BEGIN { if (b > 0) printf "%.1f× the cat time", a / b }')"
+    fi
+}
+
+# 4. Training: vqi train (XGBoost) vs scikit-learn random forest, same split
+training() {
+    local base=$WORK/train50k acc
+    if [ ! -s "$base-test.csv" ]; then
+        say "generating $base (50,000 x 240)"
+        $PY scripts/gen-dataset.py --kind train --rows 50000 --columns 240 --holdout 0.2 --csv \
+            -o "$base" || { skip 4 "Training" "both" "could not generate $base"; return; }
+    fi
+    local label="Training, 50,000 × 240 (40k train / 10k held out by session)"
+    if measure sklearn-rf "$SLOW" "$PY bench/baselines/train_sklearn.py '$base-train.pkl' '$base-test.pkl'"; then
+        acc=$(grep -o 'accuracy=[0-9.]*' "$WORK/sklearn-rf.out")
+        row 4 "$label" "scikit-learn RandomForest(100, n_jobs=2)" "$MED" "$SLOW" "$RSS" "–" \
+            "held-out $acc (includes loading the pickles)"
+    fi
+    local train="$VQI train '$base-train.csv' --label resolution -o '$WORK/model.vqi' ${VQI_TRAIN_OPTS:-}"
+    if ! available probe-train "$train"; then
+        skip 4 "$label" "vqi train" "vqi train not available: $(why probe-train)"
+    elif measure vqi-train "$SLOW" "$train"; then
+        local note="" ev
+        if available probe-eval "$VQI eval '$WORK/model.vqi' '$base-test.csv'"; then
+            ev=$($VQI eval "$WORK/model.vqi" "$base-test.csv" 2>&1 |
+                 grep -i -o -m 1 'accuracy[^0-9]*[0-9.]*' | grep -o '[0-9.]*$')
+            note="held-out accuracy=${ev:-?}"
+        else
+            note="held-out accuracy: vqi eval not available"
+        fi
+        row 4 "$label" "vqi train" "$MED" "$SLOW" "$RSS" "–" "$note (includes loading the CSV)"
+    fi
+    [ "${BENCH_TUNE:-0}" = 1 ] || return
+    if measure sklearn-grid 1 "$PY bench/baselines/train_sklearn.py '$base-train.pkl' '$base-test.pkl' --tune"; then
+        acc=$(grep -o 'accuracy=[0-9.]*' "$WORK/sklearn-grid.out")
+        row 4 "$label" "scikit-learn GridSearchCV (4 candidates × 3 folds)" "$MED" 1 "$RSS" "–" "held-out $acc"
+    fi
+    local tune="$VQI train '$base-train.csv' --label resolution --tune -o '$WORK/model-tuned.vqi' ${VQI_TRAIN_OPTS:-}"
+    if measure vqi-tune 1 "$tune"; then
+        row 4 "$label" "vqi train --tune" "$MED" 1 "$RSS" "–" ""
+    else
+        skip 4 "$label" "vqi train --tune" "vqi train --tune failed"
+    fi
+}
+
+# 5. Loading the course pickle: vqi dataset export vs pandas.read_pickle
+loading() {
+    local pkl=$WORK/full.pkl size
+    if [ ! -s "$pkl" ]; then
+        say "generating $pkl (52,279 x 251)"
+        $PY scripts/gen-dataset.py --kind full -o "$WORK/full" || {
+            skip 5 "Loading" "both" "could not generate $pkl"; return; }
+    fi
+    size=$(stat -c %s "$pkl")
+    local label="Loading a 52,279 × 251 pickle ($((size / 1000000)) MB)"
+    local pd_load
+    if measure pandas-load "$RUNS" "$PY bench/baselines/load_pickle.py '$pkl'"; then
+        pd_load=$MED
+        row 5 "$label" "pandas.read_pickle" "$MED" "$RUNS" "$RSS" "–" "load only (Python start-up included)"
+    fi
+    if measure pandas-csv "$SLOW" "$PY bench/baselines/load_pickle.py '$pkl' --csv"; then
+        row 5 "$label" "pandas.read_pickle + to_csv" "$MED" "$SLOW" "$RSS" "–" "the same work as an export"
+    fi
+    if ! available probe-dataset "$VQI dataset export '$pkl'"; then
+        skip 5 "$label" "vqi dataset export" "vqi dataset not available: $(why probe-dataset)"
+        return
+    fi
+    if measure vqi-export "$RUNS" "$VQI dataset export '$pkl'"; then
+        row 5 "$label" "vqi dataset export (to stdout)" "$MED" "$RUNS" "$RSS" "–" "$(ratio "${pd_load:-0}" "$MED" read_pickle)"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+start=$(date -u '+%Y-%m-%d %H:%M UTC')
+wanted 1 && part1 "$EXP46" googlevideo youtube "Requet exp_46" part1-exp46
+wanted 1 && part1 "$NETFLIX" 'netflix|nflx' netflix "nDPI netflix" part1-netflix
+wanted 2 && packet_table
+wanted 3 && big_capture
+wanted 4 && training
+wanted 5 && loading
+
+machine() {
+    local cpu mem
+    cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+    mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+    echo "- date: $start"
+    echo "- CPU: ${cpu:-unknown}, $(nproc) cores; RAM: $mem; kernel: $(uname -sr)"
+    echo "- vqi: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (modified)'), $(./vqi --version 2>/dev/null | head -n 1)"
+    echo "- $($PY --version 2>&1), scapy $($PY -c 'import scapy; print(scapy.__version__)' 2>/dev/null)," \
+         "pandas $($PY -c 'import pandas; print(pandas.__version__)' 2>/dev/null)," \
+         "scikit-learn $($PY -c 'import sklearn; print(sklearn.__version__)' 2>/dev/null)," \
+         "$(tshark --version 2>/dev/null | head -n 1), $(hyperfine --version)"
+    echo "- niceness $(nice), medians of BENCH_RUNS=$RUNS / BENCH_SLOW_RUNS=$SLOW runs (hyperfine); peak RSS from one more run (/usr/bin/time %M)"
+}
+
+{
+    echo "# vqi benchmarks"
+    echo
+    echo "Generated by \`bench/run.sh\` (\`make bench\`); inputs in bench/work/ (regenerated by"
+    echo "scripts/make-big-capture.py and scripts/gen-dataset.py)."
+    echo
+    machine
+    echo
+    echo "| # | comparison | tool | median s | runs | peak RSS MB | rate | note |"
+    echo "|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${ROWS[@]}"
+    if [ ${#FAILED[@]} -gt 0 ]; then
+        echo
+        echo "Failed while measuring (no row above):"
+        printf -- '- %s\n' "${FAILED[@]}"
+    fi
+} >"$RESULTS.tmp.$$" && mv "$RESULTS.tmp.$$" "$RESULTS"
+cat "$RESULTS"
