@@ -1,12 +1,433 @@
-/* cmd_flows.c - 'vqi flows' (not implemented yet). */
+/* cmd_flows.c - 'vqi flows': per-flow statistics, or netml-style feature
+ * vectors (--features, --netml), of a capture, as CSV or JSON lines. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../flow/flow.h"
+#include "../service/service.h"
+#include "../table/table.h"
+#include "../util/output.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: vqi flows CAPTURE [--service NAME | --match REGEX] [--features F] [--netml]\n"
+        "                 [-o OUT] [--format csv|jsonl]\n\n"
+        "Flows of a capture (pcap/pcapng, optionally gzip/xz/bzip2; '-' = stdin).\n\n"
+        "Without --features: one row per bidirectional flow (5-tuple; client = the side\n"
+        "that sent the first packet, or the SYN): packets and wire bytes (frame original\n"
+        "length) in total and per direction, payload bytes, start, duration, TCP flag\n"
+        "counts, inter-arrival time and packet size mean/std/min/max/p25/p50/p75/p90.\n"
+        "Percentiles are exact up to %d packets per flow, then from a uniform sample\n"
+        "(column exact_percentiles).\n\n"
+        "Options:\n"
+        "  --service NAME      keep flows of a catalogue service (", VQI_FLOW_RESERVOIR);
+    for (const char *const *n = vqi_service_catalogue(); *n; n++)
+        fprintf(f, "%s%s", *n, n[1] ? ", " : "");
+    fprintf(f,
+        "),\n"
+        "                      identified by DNS answers, address prefixes or TLS SNI\n"
+        "  --match REGEX       the same with your own regex over DNS names / SNI\n"
+        "  --features F        netml feature vectors instead of statistics, F one of\n"
+        "                      stats, iat, size, iat_size, samp_num, samp_size\n"
+        "  --netml             reproduce netml 0.7.1 exactly (unidirectional IPv4 flows,\n"
+        "                      600 s timeout, subflows, captured length; default\n"
+        "                      features: iat).  See docs/NETML.md for every difference.\n"
+        "  --dim N             feature dimension (default: floor of the 0.9 quantile of\n"
+        "                      packets per (sub)flow)\n"
+        "  --interval S        split (sub)flows on idle gaps > S seconds (default: none;\n"
+        "                      --netml: 0.9 quantile of flow durations)\n"
+        "  --samp-rate S       SAMP window length (default: 0.3 quantile of durations)\n"
+        "  --idle-timeout S    a flow ends after S s without packets (default 600)\n"
+        "  --max-flows N       live flows at most (default 65536; least recent evicted)\n"
+        "  -o, --output OUT    write to OUT (default stdout); appears only on success\n"
+        "  --format FMT        csv (default) or jsonl\n"
+        "  -v, --verbose       print the feature set's interval, dim and counts on stderr\n"
+        "  -h, --help          this text\n\n"
+        "Exit: 0 ok, 1 processing failure, 2 bad usage or unreadable capture.\n");
+}
+
+/* ------------------------------------------------------------ writer -- */
+
+/* One writer prints both the CSV header (header = 1: names) and rows. */
+typedef struct writer {
+    FILE *f;
+    int jsonl, header, ncol;
+} writer;
+
+static void w_begin(writer *w) { w->ncol = 0; if (w->jsonl && !w->header) fputc('{', w->f); }
+
+static void w_end(writer *w) { fputs(w->jsonl && !w->header ? "}\n" : "\n", w->f); }
+
+static void w_key(writer *w, const char *name)
+{
+    if (w->ncol++)
+        fputc(',', w->f);
+    if (w->header)
+        fputs(name, w->f);
+    else if (w->jsonl)
+        fprintf(w->f, "\"%s\":", name);
+}
+
+static void w_str(writer *w, const char *name, const char *v)
+{
+    w_key(w, name);
+    if (w->header)
+        return;
+    if (w->jsonl) {
+        fputc('"', w->f);
+        for (const char *c = v; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                fputc('\\', w->f);
+            if ((unsigned char)*c >= 0x20)
+                fputc(*c, w->f);
+        }
+        fputc('"', w->f);
+    } else if (strpbrk(v, ",\"\n")) {
+        fputc('"', w->f);
+        for (const char *c = v; *c; c++) {
+            if (*c == '"')
+                fputc('"', w->f);
+            fputc(*c, w->f);
+        }
+        fputc('"', w->f);
+    } else {
+        fputs(v, w->f);
+    }
+}
+
+static void w_int(writer *w, const char *name, long long v)
+{
+    w_key(w, name);
+    if (!w->header)
+        fprintf(w->f, "%lld", v);
+}
+
+static void w_num(writer *w, const char *name, double v)
+{
+    w_key(w, name);
+    if (w->header)
+        return;
+    char buf[40];
+    vqi_format_double(v, buf, sizeof buf);
+    if (w->jsonl && (!strcmp(buf, "nan") || strstr(buf, "inf")))
+        fputs("null", w->f);
+    else
+        fputs(buf, w->f);
+}
+
+/* ------------------------------------------------------ flow statistics -- */
+
+typedef struct stats_run {
+    vqi_flow_table *table;
+    vqi_flow_summary *rows;
+    size_t n, cap;
+    int identified_only;
+    int oom;
+} stats_run;
+
+static void on_evict(void *ctx, vqi_flow_table *t, uint32_t slot, vqi_flow_end why)
+{
+    stats_run *r = ctx;
+    const vqi_flow_stats *st = vqi_flow_user(t, slot);
+    if (r->identified_only && !st->ident)
+        return;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 256;
+        vqi_flow_summary *rows = realloc(r->rows, cap * sizeof *rows);
+        if (!rows) {
+            r->oom = 1;
+            return;
+        }
+        r->rows = rows;
+        r->cap = cap;
+    }
+    vqi_flow_stats_summary(st, vqi_flow_info_of(t, slot), why, &r->rows[r->n++]);
+}
+
+static int stats_packet(void *ctx, const vqi_packet *p, int ident, int remote_is_src,
+                        vqi_err *err)
+{
+    (void)remote_is_src;
+    stats_run *r = ctx;
+    vqi_flow_hit hit;
+    if (vqi_flow_track(r->table, p, &hit) != 1)
+        return 0;
+    vqi_flow_stats *st = vqi_flow_user(r->table, hit.slot);
+    if (hit.is_new)
+        vqi_flow_stats_init(st, vqi_flow_info_of(r->table, hit.slot)->id + 1);
+    vqi_flow_stats_add(st, p, hit.dir, ident);
+    if (r->oom)
+        return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory for flow rows");
+    return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    uint64_t x = ((const vqi_flow_summary *)a)->info.id, y = ((const vqi_flow_summary *)b)->info.id;
+    return (x > y) - (x < y);
+}
+
+static const char *end_name(vqi_flow_end e)
+{
+    static const char *const names[] = {"idle", "full", "reuse", "end"};
+    return (unsigned)e < 4 ? names[e] : "?";
+}
+
+static void write_summary(writer *w, const vqi_flow_summary *s)
+{
+    char a[VQI_ADDR_STRLEN], b[VQI_ADDR_STRLEN], name[32];
+    static const char *const pct[VQI_FLOW_NPCT] = {"p25", "p50", "p75", "p90"};
+    w_begin(w);
+    w_int(w, "flow", (long long)s->info.id);
+    w_str(w, "client", vqi_addr_format(s->info.client, a));
+    w_int(w, "client_port", s->info.client_port);
+    w_str(w, "server", vqi_addr_format(s->info.server, b));
+    w_int(w, "server_port", s->info.server_port);
+    w_int(w, "proto", s->info.proto);
+    w_int(w, "ipver", s->info.ipver);
+    w_num(w, "start", s->start);
+    w_num(w, "duration", s->duration);
+    w_int(w, "packets", (long long)s->packets);
+    w_int(w, "bytes", (long long)s->bytes);
+    w_int(w, "packets_c2s", (long long)s->info.packets[0]);
+    w_int(w, "bytes_c2s", (long long)s->dir_bytes[0]);
+    w_int(w, "payload_c2s", (long long)s->dir_payload[0]);
+    w_int(w, "packets_s2c", (long long)s->info.packets[1]);
+    w_int(w, "bytes_s2c", (long long)s->dir_bytes[1]);
+    w_int(w, "payload_s2c", (long long)s->dir_payload[1]);
+    for (int i = 0; i < 8; i++) {
+        snprintf(name, sizeof name, "tcp_%s", vqi_tcp_flag_letters[i]);
+        w_int(w, name, s->flag_counts[i]);
+    }
+    w_num(w, "iat_mean", s->iat_mean);
+    w_num(w, "iat_std", s->iat_std);
+    w_num(w, "iat_min", s->iat_min);
+    w_num(w, "iat_max", s->iat_max);
+    for (int i = 0; i < VQI_FLOW_NPCT; i++) {
+        snprintf(name, sizeof name, "iat_%s", pct[i]);
+        w_num(w, name, s->iat_pct[i]);
+    }
+    w_num(w, "size_mean", s->size_mean);
+    w_num(w, "size_std", s->size_std);
+    w_num(w, "size_min", s->size_min);
+    w_num(w, "size_max", s->size_max);
+    for (int i = 0; i < VQI_FLOW_NPCT; i++) {
+        snprintf(name, sizeof name, "size_%s", pct[i]);
+        w_num(w, name, s->size_pct[i]);
+    }
+    w_int(w, "exact_percentiles", s->exact_percentiles);
+    w_str(w, "ident", vqi_ident_name((vqi_ident)s->ident));
+    w_str(w, "end", end_name(s->end));
+    w_end(w);
+}
+
+/* ------------------------------------------------------------ features -- */
+
+static int feat_packet(void *ctx, const vqi_packet *p, int ident, int remote_is_src,
+                       vqi_err *err)
+{
+    (void)remote_is_src;
+    return vqi_featset_add(ctx, p, ident, err);
+}
+
+static const char *const stats_names[12] = {
+    "duration", "pkts_rate", "bytes_rate", "mean", "std", "q1", "median", "q3",
+    "min", "max", "num_pkts", "num_bytes"};
+
+static void write_features(writer *w, const vqi_featset *fs, size_t i, vqi_feat_type type,
+                           int netml, double *vec)
+{
+    const vqi_feat_flow *fl = &fs->flows[i];
+    char a[VQI_ADDR_STRLEN], b[VQI_ADDR_STRLEN], name[32];
+    int pseudo = netml && fl->ipver == 6;     /* netml's ('', '', -1, -1, -1) */
+    size_t len = vqi_feat_length(type, fs->dim);
+    if (!w->header)
+        vqi_feat_vector(type, fs->times + fl->first, fs->sizes + fl->first, fl->n, fs->dim,
+                        fs->samp_rate, vec);
+    w_begin(w);
+    w_str(w, "src", pseudo ? "" : vqi_addr_format(fl->src, a));
+    w_str(w, "dst", pseudo ? "" : vqi_addr_format(fl->dst, b));
+    w_int(w, "sport", pseudo ? -1 : fl->sport);
+    w_int(w, "dport", pseudo ? -1 : fl->dport);
+    w_int(w, "proto", pseudo ? -1 : fl->proto);
+    w_int(w, "packets", (long long)fl->n);
+    w_num(w, "start", fl->n ? fs->times[fl->first] : 0);
+    w_str(w, "ident", vqi_ident_name((vqi_ident)fl->ident));
+    for (size_t k = 0; k < len; k++) {
+        if (type == VQI_FEAT_STATS)
+            snprintf(name, sizeof name, "%s", stats_names[k]);
+        else
+            snprintf(name, sizeof name, "%s_%zu", vqi_feat_name(type), k);
+        w_num(w, name, w->header ? 0 : vec[k]);
+    }
+    w_end(w);
+}
+
+/* ---------------------------------------------------------------- main -- */
+
+static int parse_double(const char *s, double *v)
+{
+    char *end;
+    *v = strtod(s, &end);
+    return *s && !*end && *v >= 0 ? 0 : -1;
+}
 
 int cmd_flows(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "vqi: flows: not implemented yet\n");
-    return VQI_EXIT_FAIL;
+    enum { O_SERVICE = 256, O_MATCH, O_FEATURES, O_NETML, O_DIM, O_INTERVAL, O_SAMP,
+           O_IDLE, O_MAXFLOWS, O_FORMAT };
+    static const struct option opts[] = {
+        {"service", required_argument, 0, O_SERVICE}, {"match", required_argument, 0, O_MATCH},
+        {"features", required_argument, 0, O_FEATURES}, {"netml", no_argument, 0, O_NETML},
+        {"dim", required_argument, 0, O_DIM}, {"interval", required_argument, 0, O_INTERVAL},
+        {"samp-rate", required_argument, 0, O_SAMP},
+        {"idle-timeout", required_argument, 0, O_IDLE},
+        {"max-flows", required_argument, 0, O_MAXFLOWS},
+        {"output", required_argument, 0, 'o'}, {"format", required_argument, 0, O_FORMAT},
+        {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *service = NULL, *match = NULL, *out_path = NULL, *features = NULL;
+    int netml = 0, jsonl = 0, verbose = 0, c;
+    double dim = 0, interval = 0, samp = 0, idle = 600, max_flows = 65536;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
+        switch (c) {
+        case O_SERVICE: service = optarg; break;
+        case O_MATCH: match = optarg; break;
+        case O_FEATURES: features = optarg; break;
+        case O_NETML: netml = 1; break;
+        case O_DIM:
+            if (parse_double(optarg, &dim) || dim < 2 || dim > 1e6)
+                return cli_usage_error("flows", "--dim wants an integer >= 2, not '%s'", optarg);
+            break;
+        case O_INTERVAL:
+            if (parse_double(optarg, &interval))
+                return cli_usage_error("flows", "--interval wants seconds, not '%s'", optarg);
+            break;
+        case O_SAMP:
+            if (parse_double(optarg, &samp))
+                return cli_usage_error("flows", "--samp-rate wants seconds, not '%s'", optarg);
+            break;
+        case O_IDLE:
+            if (parse_double(optarg, &idle) || idle <= 0)
+                return cli_usage_error("flows", "--idle-timeout wants seconds > 0, not '%s'",
+                                       optarg);
+            break;
+        case O_MAXFLOWS:
+            if (parse_double(optarg, &max_flows) || max_flows < 1 || max_flows > 1e9)
+                return cli_usage_error("flows", "--max-flows wants a count >= 1, not '%s'",
+                                       optarg);
+            break;
+        case 'o': out_path = optarg; break;
+        case O_FORMAT:
+            if (!strcmp(optarg, "jsonl")) jsonl = 1;
+            else if (strcmp(optarg, "csv"))
+                return cli_usage_error("flows", "--format is csv or jsonl, not '%s'", optarg);
+            break;
+        case 'v': verbose = 1; break;
+        case 'h': usage(stdout); return VQI_EXIT_OK;
+        default:
+            return cli_usage_error("flows", "unknown or incomplete option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error("flows", optind >= argc ? "missing CAPTURE" : "one CAPTURE only");
+    if (service && match)
+        return cli_usage_error("flows", "--service and --match exclude each other");
+    vqi_feat_type type = VQI_FEAT_IAT;
+    if (features && vqi_feat_parse(features, &type))
+        return cli_usage_error("flows", "unknown feature family '%s' (stats, iat, size, "
+                               "iat_size, samp_num, samp_size)", features);
+    int want_features = features || netml;
+    const char *path = argv[optind];
+
+    vqi_err err = {0};
+    vqi_service *svc = NULL;
+    if (service || match) {
+        svc = service ? vqi_service_by_name(service, &err) : vqi_service_by_regex(match, &err);
+        if (!svc) {
+            err.code = VQI_EXIT_USAGE;
+            return cli_error(service ? service : match, &err);
+        }
+    }
+    int rc = VQI_EXIT_OK;
+    vqi_out *out = NULL;
+    if (!want_features) {
+        stats_run run = {.identified_only = svc != NULL};
+        vqi_flow_config cfg = {.user_size = sizeof(vqi_flow_stats),
+                               .max_flows = (size_t)max_flows,
+                               .idle_timeout_ns = (int64_t)(idle * 1e9),
+                               .on_evict = on_evict, .ctx = &run};
+        run.table = vqi_flow_table_new(&cfg, &err);
+        if (!run.table || vqi_flow_scan(path, svc, stats_packet, &run, &err)) {
+            rc = cli_error(path, &err);
+        } else {
+            vqi_flow_table_flush(run.table);
+            qsort(run.rows, run.n, sizeof *run.rows, cmp_id);
+            if (run.oom) {
+                vqi_err_set(&err, VQI_EXIT_FAIL, "out of memory for flow rows");
+                rc = cli_error(path, &err);
+            } else if (!(out = vqi_out_open(out_path, &err))) {
+                rc = cli_error(out_path, &err);
+            } else {
+                writer w = {vqi_out_file(out), jsonl, 1, 0};
+                if (!jsonl && run.n)
+                    write_summary(&w, &run.rows[0]);
+                w.header = 0;
+                for (size_t i = 0; i < run.n; i++)
+                    write_summary(&w, &run.rows[i]);
+                if (vqi_out_commit(out, &err))
+                    rc = cli_error(out_path, &err);
+            }
+        }
+        vqi_flow_table_free(run.table);
+        free(run.rows);
+    } else {
+        vqi_feat_options fo = {.netml = netml, .interval_s = interval, .samp_rate = samp,
+                               .dim = (size_t)dim, .identified_only = svc != NULL,
+                               .timeout_s = netml ? 600 : idle};
+        vqi_featset_builder *b = vqi_featset_builder_new(&fo, &err);
+        vqi_featset *fs = NULL;
+        if (!b || vqi_flow_scan(path, svc, feat_packet, b, &err)) {
+            vqi_featset_builder_free(b);
+            rc = cli_error(path, &err);
+        } else if (!(fs = vqi_featset_finish(b, &err))) {
+            rc = cli_error(path, &err);
+        } else {
+            if (verbose) {
+                char iv[40], sr[40];
+                vqi_format_double(fs->interval, iv, sizeof iv);
+                vqi_format_double(fs->samp_rate, sr, sizeof sr);
+                fprintf(stderr, "vqi: flows: %zu %s from %zu flows, interval %s s, dim %zu, "
+                        "samp_rate %s s\n", fs->n_flows, netml ? "subflows" : "flows",
+                        fs->n_flows_before_split, iv, fs->dim, sr);
+            }
+            double *vec = malloc((vqi_feat_length(type, fs->dim) + 1) * sizeof *vec);
+            if (!vec) {
+                vqi_err_set(&err, VQI_EXIT_FAIL, "out of memory");
+                rc = cli_error(path, &err);
+            } else if (!(out = vqi_out_open(out_path, &err))) {
+                rc = cli_error(out_path, &err);
+            } else {
+                writer w = {vqi_out_file(out), jsonl, 1, 0};
+                if (!jsonl && fs->n_flows)
+                    write_features(&w, fs, 0, type, netml, vec);
+                w.header = 0;
+                for (size_t i = 0; i < fs->n_flows; i++)
+                    write_features(&w, fs, i, type, netml, vec);
+                if (vqi_out_commit(out, &err))
+                    rc = cli_error(out_path, &err);
+            }
+            free(vec);
+        }
+        vqi_featset_free(fs);
+    }
+    vqi_service_free(svc);
+    return rc;
 }

@@ -214,4 +214,19 @@ vqi_featset *vqi_featset_finish(vqi_featset_builder *b, vqi_err *err);
 void vqi_featset_builder_free(vqi_featset_builder *b);
 void vqi_featset_free(vqi_featset *fs);
 
+/* ----------------------------------------------------------- scanning -- */
+
+/* Run capture -> decode -> (service) over a capture file and call fn for
+ * every frame in order, decoded (non-IP frames too: p->ipver == 0).  With a
+ * service, each packet is first shown to vqi_service_observe() and then
+ * classified; without, ident is 0.  fn returns 0 to go on, -1 to stop with
+ * its error.  A damaged capture tail is a warning (vqi_warn), not an error.
+ * Returns 0, or -1 with err (code VQI_EXIT_USAGE when the file cannot be
+ * read as a capture). */
+typedef int (*vqi_scan_fn)(void *ctx, const vqi_packet *p, int ident, int remote_is_src,
+                           vqi_err *err);
+struct vqi_service;
+int vqi_flow_scan(const char *path, struct vqi_service *svc, vqi_scan_fn fn, void *ctx,
+                  vqi_err *err);
+
 #endif
