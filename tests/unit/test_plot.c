@@ -1,0 +1,242 @@
+/* test_plot.c - the figures are valid, non-trivial files: PNG dimensions
+ * from the IHDR chunk and pixels decoded here (zlib inflate + PNG filters)
+ * to count what is not background and find the series colours; SVG holds
+ * paths; PDF has its header and trailer; unknown extensions are refused and
+ * leave no file. */
+#include "check.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "plot/plot.h"
+
+typedef struct image {
+    uint32_t w, h, channels;
+    uint8_t *px;           /* w*h*channels, filters undone */
+} image;
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
+    *len = b ? fread(b, 1, (size_t)n, f) : 0;
+    fclose(f);
+    return b;
+}
+
+static int paeth(int a, int b, int c)
+{
+    int p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/* 8-bit RGB/RGBA non-interlaced PNG (what cairo writes); 0 on success. */
+static int read_png(const char *path, image *im)
+{
+    size_t len;
+    uint8_t *b = slurp(path, &len);
+    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (!b || len < 33 || memcmp(b, sig, 8) || memcmp(b + 12, "IHDR", 4)) {
+        free(b);
+        return -1;
+    }
+    im->w = be32(b + 16);
+    im->h = be32(b + 20);
+    int depth = b[24], ctype = b[25], interlace = b[28];
+    im->channels = ctype == 6 ? 4 : ctype == 2 ? 3 : 0;
+    if (depth != 8 || !im->channels || interlace || im->w == 0 || im->h == 0 ||
+        im->w > 10000 || im->h > 10000) {
+        free(b);
+        return -1;
+    }
+    uint8_t *z = malloc(len);
+    size_t zn = 0;
+    for (size_t p = 8; p + 12 <= len;) {
+        uint32_t n = be32(b + p);
+        if (n > len - p - 12)
+            break;
+        if (!memcmp(b + p + 4, "IDAT", 4)) {
+            memcpy(z + zn, b + p + 8, n);
+            zn += n;
+        }
+        p += 12 + n;
+    }
+    size_t stride = (size_t)im->w * im->channels;
+    uLongf raw_len = (uLongf)((stride + 1) * im->h);
+    uint8_t *raw = malloc(raw_len);
+    int ok = uncompress(raw, &raw_len, z, zn) == Z_OK && raw_len == (stride + 1) * im->h;
+    free(z);
+    free(b);
+    if (!ok) {
+        free(raw);
+        return -1;
+    }
+    im->px = malloc(stride * im->h);
+    int bpp = (int)im->channels;
+    for (size_t y = 0; y < im->h; y++) {
+        const uint8_t *src = raw + y * (stride + 1) + 1;
+        uint8_t *row = im->px + y * stride, *up = y ? row - stride : NULL;
+        int filter = src[-1];
+        for (size_t x = 0; x < stride; x++) {
+            int a = x >= (size_t)bpp ? row[x - bpp] : 0, u = up ? up[x] : 0;
+            int c = up && x >= (size_t)bpp ? up[x - bpp] : 0;
+            int pred = filter == 1 ? a : filter == 2 ? u : filter == 3 ? (a + u) / 2
+                     : filter == 4 ? paeth(a, u, c) : 0;
+            row[x] = (uint8_t)(src[x] + pred);
+        }
+    }
+    free(raw);
+    return 0;
+}
+
+/* Share of pixels that are not white, and whether colour rgb occurs (within
+ * a small tolerance for antialiasing). */
+static double ink(const image *im, const int *rgb, int *found)
+{
+    size_t n = (size_t)im->w * im->h, dark = 0;
+    *found = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *p = im->px + i * im->channels;
+        if (p[0] < 250 || p[1] < 250 || p[2] < 250)
+            dark++;
+        if (rgb && abs(p[0] - rgb[0]) < 8 && abs(p[1] - rgb[1]) < 8 && abs(p[2] - rgb[2]) < 8)
+            *found = 1;
+    }
+    return (double)dark / (double)n;
+}
+
+static int contains(const char *path, const char *needle)
+{
+    size_t len;
+    uint8_t *b = slurp(path, &len);
+    int hit = 0;
+    for (size_t i = 0; b && !hit && i + strlen(needle) <= len; i++)
+        hit = memcmp(b + i, needle, strlen(needle)) == 0;
+    free(b);
+    return hit;
+}
+
+static const size_t confusion[25] = {40, 5, 3, 0, 0,  4, 30, 6, 0, 0,  2, 5, 90, 8, 1,
+                                     0, 0, 9, 50, 4,  0, 0, 1, 6, 25};
+static const char *const labels[5] = {"240", "360", "480", "720", "1080"};
+static const double classes[5] = {240, 360, 480, 720, 1080};
+
+static void test_confusion(const char *dir)
+{
+    char path[256];
+    vqi_err e = {0};
+    snprintf(path, sizeof path, "%s/confusion.png", dir);
+    CHECK(vqi_plot_confusion(path, "Confusion", confusion, labels, 5, &e) == 0,
+          "confusion png written (%s)", e.msg);
+    image im = {0};
+    CHECK(read_png(path, &im) == 0, "confusion png decodes");
+    CHECK_INT(im.w, 760, "confusion png width");
+    CHECK_INT(im.h, 680, "confusion png height");
+    /* the 480 row: 90 of 106 = 84.9 %, white-to-(8,48,107) at that share */
+    int dark_blue[3] = {45, 80, 129}, found;
+    double share = ink(&im, dark_blue, &found);
+    CHECK(share > 0.2 && share < 0.9, "confusion: %.2f of the pixels are drawn", share);
+    CHECK(found, "confusion: the 480/480 cell has the colour of its 84.9 %% share");
+    free(im.px);
+    snprintf(path, sizeof path, "%s/confusion.svg", dir);
+    CHECK(vqi_plot_confusion(path, NULL, confusion, labels, 5, &e) == 0, "confusion svg");
+    CHECK(contains(path, "<svg") && contains(path, "<path"), "confusion svg has paths");
+    snprintf(path, sizeof path, "%s/confusion.pdf", dir);
+    CHECK(vqi_plot_confusion(path, NULL, confusion, labels, 5, &e) == 0, "confusion pdf");
+    CHECK(contains(path, "%PDF-") && contains(path, "%%EOF"), "confusion pdf header/trailer");
+}
+
+static void test_roc(const char *dir)
+{
+    double x0[] = {0, 0.1, 0.3, 1}, y0[] = {0, 0.6, 0.9, 1};
+    double x1[] = {0, 0.05, 1}, y1[] = {0, 0.8, 1};
+    vqi_plot_curve c[2] = {{"240  AUC 0.87", x0, y0, 4}, {"360  AUC 0.88", x1, y1, 3}};
+    char path[256];
+    vqi_err e = {0};
+    snprintf(path, sizeof path, "%s/roc.png", dir);
+    CHECK(vqi_plot_roc(path, "ROC", c, 2, &e) == 0, "roc png written (%s)", e.msg);
+    image im = {0};
+    CHECK(read_png(path, &im) == 0, "roc png decodes");
+    CHECK(im.w == 760 && im.h == 680, "roc png is 760x680 (got %ux%u)", im.w, im.h);
+    int blue[3] = {0, 114, 178}, vermillion[3] = {213, 94, 0}, f1, f2;
+    double share = ink(&im, blue, &f1);
+    ink(&im, vermillion, &f2);
+    CHECK(share > 0.02 && share < 0.6, "roc: %.3f of the pixels are drawn", share);
+    CHECK(f1 && f2, "roc: both curves' colours present");
+    free(im.px);
+    snprintf(path, sizeof path, "%s/roc.svg", dir);
+    CHECK(vqi_plot_roc(path, NULL, c, 2, &e) == 0 && contains(path, "<path"), "roc svg");
+}
+
+static void test_timeline(const char *dir)
+{
+    double t[6] = {10, 20, 30, 40, 50, 60}, pred[6] = {480, 480, 720, 720, 1080, 720};
+    double truth[6] = {480, 720, 720, 720, 1080, NAN}, t2[3] = {10, 20, 30};
+    double pred2[3] = {240, 360, 240};
+    vqi_plot_session s[2] = {{"session a", 6, t, pred, truth}, {"session b", 3, t2, pred2, NULL}};
+    char path[256];
+    vqi_err e = {0};
+    snprintf(path, sizeof path, "%s/timeline.png", dir);
+    CHECK(vqi_plot_timeline(path, "Resolution", s, 2, classes, 5, &e) == 0,
+          "timeline png written (%s)", e.msg);
+    image im = {0};
+    CHECK(read_png(path, &im) == 0, "timeline png decodes");
+    CHECK_INT(im.w, 1000, "timeline width");
+    CHECK_INT(im.h, 70 + 30 + 2 * 240, "timeline height grows with the sessions");
+    int blue[3] = {0, 114, 178}, orange[3] = {230, 159, 0}, f1, f2;
+    double share = ink(&im, blue, &f1);
+    ink(&im, orange, &f2);
+    CHECK(share > 0.01 && share < 0.6, "timeline: %.3f of the pixels are drawn", share);
+    CHECK(f1, "timeline: predicted line drawn");
+    CHECK(f2, "timeline: true line drawn");
+    free(im.px);
+    snprintf(path, sizeof path, "%s/timeline.svg", dir);
+    CHECK(vqi_plot_timeline(path, NULL, s, 2, classes, 5, &e) == 0 && contains(path, "<path"),
+          "timeline svg");
+}
+
+static void test_refusals(const char *dir)
+{
+    char path[256];
+    vqi_err e = {0};
+    snprintf(path, sizeof path, "%s/figure.gif", dir);
+    CHECK(vqi_plot_confusion(path, NULL, confusion, labels, 5, &e) < 0 && e.code == 2,
+          "unknown extension refused: %s", e.msg);
+    CHECK(access(path, F_OK) != 0, "no file left for a refused figure");
+    CHECK(!vqi_plot_format_ok("a.jpeg") && vqi_plot_format_ok("A.PNG"), "format by extension");
+    CHECK(vqi_plot_timeline(path, NULL, NULL, 0, classes, 5, &e) < 0, "no session refused");
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/vqi-plot-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(0, "mkdtemp");
+        return check_done();
+    }
+    test_confusion(dir);
+    test_roc(dir);
+    test_timeline(dir);
+    test_refusals(dir);
+    if (getenv("VQI_KEEP_PLOTS") == NULL) {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            CHECK(0, "cleanup");
+    } else {
+        printf("# figures kept in %s\n", dir);
+    }
+    return check_done();
+}
