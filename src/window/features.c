@@ -158,7 +158,8 @@ void vqi_session_fill_row(vqi_session *s, const vqi_window_config *cfg, int64_t 
     row[WC_n_prev_down_chunk] = prev_down;
     row[WC_up_down_ratio] = prev_up - prev_down;
     row[WC_cumsum_chunksizes] = (double)s->cumsum;
-    row[WC_cumsum_diff] = (double)(s->cumsum - s->cumsum_prev);
+    /* confirmed: 0 in a session's first window */
+    row[WC_cumsum_diff] = s->win_index == 0 ? 0 : (double)(s->cumsum - s->cumsum_prev);
     s->cumsum_prev = s->cumsum;
     row[WC_curr_chunksize] = row[WC_size_diff_previous] = row[WC_current_chunk_iat] = 0;
     row[WC_chunk_start_time] = row[WC_chunk_end_time] = 0;

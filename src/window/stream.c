@@ -422,6 +422,13 @@ int vqi_windows_feed(vqi_windows *w, const vqi_packet *p, vqi_ident ident,
         }
         if (!s && !(s = new_session(w, client, ts, err)))
             return -1;
+        /* traffic resumed: the empty windows before this one belong to the session */
+        if (s->n_pending > 0) {
+            for (size_t i = 0; i < s->n_pending; i++)
+                if (emit_row(w, &s->pending[i], err) < 0)
+                    return -1;
+            s->n_pending = 0;
+        }
     }
 
     w->cap_packets++;
