@@ -239,10 +239,9 @@ static const char *const stats_names[12] = {
     "duration", "pkts_rate", "bytes_rate", "mean", "std", "q1", "median", "q3",
     "min", "max", "num_pkts", "num_bytes"};
 
-static void write_features(writer *w, const vqi_featset *fs, size_t i, vqi_feat_type type,
-                           int netml, double *vec)
+static void write_features(writer *w, const vqi_featset *fs, const vqi_feat_flow *fl,
+                           vqi_feat_type type, int netml, double *vec)
 {
-    const vqi_feat_flow *fl = &fs->flows[i];
     char a[VQI_ADDR_STRLEN], b[VQI_ADDR_STRLEN], name[32];
     int pseudo = netml && fl->ipver == 6;     /* netml's ('', '', -1, -1, -1) */
     size_t len = vqi_feat_length(type, fs->dim);
@@ -377,8 +376,9 @@ int cmd_flows(int argc, char **argv)
                 rc = cli_error(out_path, &err);
             } else {
                 writer w = {vqi_out_file(out), jsonl, 1, 0};
-                if (!jsonl && run.n)
-                    write_summary(&w, &run.rows[0]);
+                vqi_flow_summary none = {0};
+                if (!jsonl)
+                    write_summary(&w, &none);
                 w.header = 0;
                 for (size_t i = 0; i < run.n; i++)
                     write_summary(&w, &run.rows[i]);
@@ -416,11 +416,12 @@ int cmd_flows(int argc, char **argv)
                 rc = cli_error(out_path, &err);
             } else {
                 writer w = {vqi_out_file(out), jsonl, 1, 0};
-                if (!jsonl && fs->n_flows)
-                    write_features(&w, fs, 0, type, netml, vec);
+                vqi_feat_flow none = {0};
+                if (!jsonl)
+                    write_features(&w, fs, &none, type, netml, vec);
                 w.header = 0;
                 for (size_t i = 0; i < fs->n_flows; i++)
-                    write_features(&w, fs, i, type, netml, vec);
+                    write_features(&w, fs, &fs->flows[i], type, netml, vec);
                 if (vqi_out_commit(out, &err))
                     rc = cli_error(out_path, &err);
             }
