@@ -97,6 +97,9 @@ int vqi_cell_is_na(const vqi_column *c, size_t row);
  * "1.5e+16", "nan", "inf").  Returns the length (truncated to size). */
 size_t vqi_format_double(double x, char *buf, size_t size);
 
+/* The same for a float32 value (numpy's shortest float32 repr: 0.001). */
+size_t vqi_format_float32(double x, char *buf, size_t size);
+
 /* numpy's str() of an array (e.g. "[[ 4380.  ]\n [19682.09]]"), malloc'd;
  * NULL on out-of-memory. */
 char *vqi_array_text(const vqi_array *a);

@@ -37,25 +37,38 @@ static int shortest_digits(double x, char *digits)
     return exp10 + 1;
 }
 
-size_t vqi_format_double(double x, char *buf, size_t size)
+/* Shortest digits that read back as the float32 x (x finite, > 0). */
+static int shortest_digits_f32(float x, char *digits)
 {
-    if (size == 0)
-        return 0;
-    if (isnan(x))
-        return (size_t)snprintf(buf, size, "nan");
-    if (isinf(x))
-        return (size_t)snprintf(buf, size, x < 0 ? "-inf" : "inf");
-    if (x == 0)
-        return (size_t)snprintf(buf, size, signbit(x) ? "-0.0" : "0.0");
-    char digits[24], out[48];
-    size_t o = 0;
-    if (x < 0) {
-        out[o++] = '-';
-        x = -x;
+    char buf[40];
+    int prec;
+    for (prec = 1; prec <= 9; prec++) {
+        snprintf(buf, sizeof buf, "%.*e", prec - 1, (double)x);
+        if (prec == 9 || strtof(buf, NULL) == x)
+            break;
     }
-    int decpt = shortest_digits(x, digits);
+    int n = 0;
+    const char *p = buf;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[n++] = *p;
+    int exp10 = atoi(p + 1);
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    digits[n] = '\0';
+    return exp10 + 1;
+}
+
+/* Lay out digits/decpt as Python's repr does: positional for 1e-4 <= |x|
+ * < 1e16 (with ".0" when integral), exponent form otherwise. */
+static size_t layout_repr(int neg, const char *digits, int decpt, char *buf, size_t size)
+{
+    char out[48];
+    size_t o = 0;
     int nd = (int)strlen(digits);
-    if (decpt <= -4 || decpt > 16) {         /* Python repr: exponent form */
+    if (neg)
+        out[o++] = '-';
+    if (decpt <= -4 || decpt > 16) {
         out[o++] = digits[0];
         if (nd > 1) {
             out[o++] = '.';
@@ -84,6 +97,37 @@ size_t vqi_format_double(double x, char *buf, size_t size)
     out[o] = '\0';
     snprintf(buf, size, "%s", out);
     return o;
+}
+
+static size_t format_special(double x, char *buf, size_t size)
+{
+    if (isnan(x))
+        return (size_t)snprintf(buf, size, "nan");
+    if (isinf(x))
+        return (size_t)snprintf(buf, size, x < 0 ? "-inf" : "inf");
+    return (size_t)snprintf(buf, size, signbit(x) ? "-0.0" : "0.0");
+}
+
+size_t vqi_format_double(double x, char *buf, size_t size)
+{
+    if (size == 0)
+        return 0;
+    if (!isfinite(x) || x == 0)
+        return format_special(x, buf, size);
+    char digits[24];
+    int decpt = shortest_digits(fabs(x), digits);
+    return layout_repr(x < 0, digits, decpt, buf, size);
+}
+
+size_t vqi_format_float32(double x, char *buf, size_t size)
+{
+    if (size == 0)
+        return 0;
+    if (!isfinite(x) || x == 0)
+        return format_special(x, buf, size);
+    char digits[24];
+    int decpt = shortest_digits_f32(fabsf((float)x), digits);
+    return layout_repr(x < 0, digits, decpt, buf, size);
 }
 
 /* ---- datetime64[ns] ---- */
@@ -122,7 +166,7 @@ const char *vqi_format_datetime(int64_t ns, int style, char *buf, size_t size)
     split_ns(ns, &s, &f);
     struct tm tm;
     gmtime_r(&s, &tm);
-    char frac[16] = "";
+    char frac[32] = "";
     if (style == 2)
         snprintf(frac, sizeof frac, ".%03ld", f / 1000000);
     else if (style == 3)
@@ -410,7 +454,12 @@ const char *vqi_cell_text(const vqi_column *c, size_t row, char *buf, size_t siz
     if (vqi_cell_is_na(c, row))
         return buf;
     switch (c->type) {
-    case VQI_COL_F64: vqi_format_double(c->f64[row], buf, size); break;
+    case VQI_COL_F64:
+        if (strcmp(c->dtype, "float32") == 0)    /* numpy prints float32 shortest */
+            vqi_format_float32(c->f64[row], buf, size);
+        else
+            vqi_format_double(c->f64[row], buf, size);
+        break;
     case VQI_COL_I64: snprintf(buf, size, "%lld", (long long)c->i64[row]); break;
     case VQI_COL_BOOL: snprintf(buf, size, "%s", c->b[row] ? "True" : "False"); break;
     case VQI_COL_STR: snprintf(buf, size, "%s", c->str[row]); break;
