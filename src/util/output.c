@@ -79,7 +79,9 @@ int vqi_out_commit(vqi_out *o, vqi_err *err)
 {
     int rc = 0;
     if (!o->tmp) {
-        if (fflush(o->f) != 0 || ferror(o->f))
+        errno = 0;
+        /* a reader that went away (`vqi packets X | head`) is not an error */
+        if ((fflush(o->f) != 0 || ferror(o->f)) && errno != EPIPE)
             rc = vqi_err_set(err, VQI_EXIT_FAIL, "write error on standard output");
         release(o);
         return rc;
