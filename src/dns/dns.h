@@ -64,7 +64,7 @@ void vqi_dns_answers_text(const vqi_dns_msg *msg, char *buf, size_t size);
 const char *vqi_dns_type_name(uint16_t type, char *buf, size_t size);
 
 /* Added with the implementation: */
-/* "NOERROR", "NXDOMAIN", ... ("RCODE?" beyond 10). */
+/* "NOERROR", "NXDOMAIN", ... ("RCODE11".."RCODE15" unassigned). */
 const char *vqi_dns_rcode_name(uint8_t rcode);
 /* "dns", "mdns", "llmnr", "nbns". */
 const char *vqi_ns_kind_name(vqi_ns_kind kind);

@@ -30,9 +30,11 @@ const char *vqi_dns_type_name(uint16_t type, char *buf, size_t size)
 
 const char *vqi_dns_rcode_name(uint8_t rcode)
 {
+    /* The header's field is 4 bits; 11-15 are unassigned (RFC 6895). */
     static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
                                         "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
-                                        "NXRRSET", "NOTAUTH", "NOTZONE"};
+                                        "NXRRSET", "NOTAUTH", "NOTZONE", "RCODE11",
+                                        "RCODE12", "RCODE13", "RCODE14", "RCODE15"};
     return rcode < sizeof names / sizeof *names ? names[rcode] : "RCODE?";
 }
 
