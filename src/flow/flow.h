@@ -229,4 +229,55 @@ struct vqi_service;
 int vqi_flow_scan(const char *path, struct vqi_service *svc, vqi_scan_fn fn, void *ctx,
                   vqi_err *err);
 
+/* -------------------------------------------------------- service report -- */
+
+/* What `vqi stats` reports about one service's packets (the assignment's
+ * Part 1): totals, identification methods, protocol mix, packet lengths,
+ * inter-arrival times, flows (bidirectional, and unidirectional 5-tuples as
+ * the assignment's groupby counts them), packets per time window.
+ * Lengths are wire lengths.  Inter-arrival times are the n-1 gaps between
+ * consecutive service packets in arrival order (negative gaps count as 0).
+ * Means and standard deviations are exact; percentiles are exact up to
+ * VQI_REPORT_SAMPLES values per series, then from a uniform reservoir. */
+#define VQI_REPORT_SAMPLES ((size_t)1 << 22)
+
+/* pandas describe() of one series, population std and pandas' sample std. */
+typedef struct vqi_describe {
+    uint64_t count;
+    double mean, std, sample_std, min, p25, p50, p75, max;
+    int exact;                           /* percentiles from every value */
+} vqi_describe;
+
+enum { VQI_REPORT_DNS, VQI_REPORT_TCP, VQI_REPORT_UDP, VQI_REPORT_OTHER };
+
+typedef struct vqi_report_window {
+    double start;                        /* epoch s, a multiple of the window length */
+    uint64_t packets, bytes;
+} vqi_report_window;
+
+typedef struct vqi_service_report {
+    uint64_t capture_packets, capture_bytes;
+    uint64_t packets, bytes;             /* service packets, wire bytes */
+    uint64_t by_ident[4];                /* index = vqi_ident */
+    uint64_t by_proto[4];                /* VQI_REPORT_DNS ... OTHER */
+    double first, last;                  /* epoch s of first / last service packet */
+    vqi_describe length, iat;
+    uint64_t flows, uni_flows;           /* bidirectional / unidirectional */
+    vqi_describe flow_duration, flow_packets, uni_flow_duration, uni_flow_packets;
+    double window_s;
+    size_t n_windows;                    /* windows holding service packets */
+    vqi_report_window *windows;          /* in time order */
+} vqi_service_report;
+
+typedef struct vqi_report vqi_report;
+
+/* window_s: length of the packet-count windows (the assignment's 10 s). */
+vqi_report *vqi_report_new(double window_s, vqi_err *err);
+/* Every decoded packet of the capture, in order, with its vqi_ident. */
+int vqi_report_add(vqi_report *r, const vqi_packet *p, int ident, vqi_err *err);
+/* Compute the report (*out owns windows: free with vqi_service_report_free). */
+int vqi_report_finish(vqi_report *r, vqi_service_report *out, vqi_err *err);
+void vqi_report_free(vqi_report *r);
+void vqi_service_report_free(vqi_service_report *rep);
+
 #endif

@@ -78,3 +78,37 @@ check_exit "bad --dim: exit 2" 2 "$VQI" flows --features iat --dim 1 "$CAP"
 check_exit "--help: exit 0" 0 "$VQI" flows --help
 check_eq "empty service selection: header only" \
     "$("$VQI" flows --service netflix "$CAP" | wc -l)" "1"
+
+# --- vqi stats --json vs tshark + pandas (expected_stats.txt)
+check_cmd "stats --json runs" "$VQI" stats --match example --json "$CAP" -o "$TMP/s.json"
+J=$(cat "$TMP/s.json")
+# jget OBJECT KEY: a number from the JSON (OBJECT "" = top level)
+jget() {
+    local s=$J
+    [ -n "$1" ] && s=$(grep -o "\"$1\":{[^}]*}" <<<"$s")
+    grep -o "\"$2\":[-0-9.e+]*" <<<"$s" | head -1 | cut -d: -f2
+}
+while read -r key want; do
+    case $key in
+    windows)
+        got=$(grep -o '"windows":\[[^]]*\]' <<<"$J" | grep -o '"start":[0-9.]*,"packets":[0-9]*' |
+              sed 's/"start":\([0-9.]*\),"packets":/\1:/; s/\.0:/:/' | tr '\n' ' ' | sed 's/ $//')
+        check_eq "stats windows" "$got" "$want" ;;
+    TCP) check_eq "stats protocol TCP" "$(grep -o '"TCP":[0-9]*' <<<"$J" | cut -d: -f2)" "$want" ;;
+    *.*) got=$(jget "${key%%.*}" "${key#*.}")
+         check_eq "stats $key" "$(awk -v x="$got" 'BEGIN { printf "%.9g", x }')" "$want" ;;
+    *)   got=$(jget "" "$key")
+         check_eq "stats $key" "$(awk -v x="$got" 'BEGIN { printf "%.9g", x }')" "$want" ;;
+    esac
+done <"$F/expected_stats.txt"
+check_eq "stats: identified by DNS" "$(grep -o '"dns":[0-9]*' <<<"$J")" '"dns":7'
+check_eq "stats: DNS address" "$(grep -o '"dns_addresses":\[[^]]*\]' <<<"$J")" \
+    '"dns_addresses":["10.0.0.2"]'
+"$VQI" stats --match example "$CAP" >"$TMP/s.txt"
+check_eq "stats text: packet line" "$(grep -m1 'packets:' "$TMP/s.txt")" \
+    "  packets: 7 of 21 in the capture (33.3 %)"
+check_eq "stats text: justification present" "$(grep -c '^Why these features' "$TMP/s.txt")" "1"
+check_exit "stats without service: exit 2" 2 "$VQI" stats "$CAP"
+check_exit "stats bad window: exit 2" 2 "$VQI" stats --service netflix --window 0 "$CAP"
+check_exit "stats missing capture: exit 2" 2 "$VQI" stats --service netflix "$TMP/none.pcap"
+check_exit "stats --help: exit 0" 0 "$VQI" stats --help
