@@ -15,6 +15,7 @@
 #   BENCH_NICE=10       niceness (the machine may be shared); 0 for a quiet machine
 #   SHARED=../shared    the shared data directory (Requet captures)
 #   VQI_TRAIN_OPTS=...  extra options for `vqi train`
+#   VQI=build/release/vqi  the program measured
 # Generated inputs (big captures, tables) live in bench/work/ (not in git) and
 # are reused when present.
 set -u
@@ -29,7 +30,9 @@ SLOW=${BENCH_SLOW_RUNS:-3}
 ONLY=${BENCH_ONLY:-1 2 3 4 5}
 SHARED=${SHARED:-../shared}
 PY=/usr/bin/python3
-VQI=$PWD/vqi
+# The release binary itself: ./vqi is a copy of whichever mode was built last
+# (a `make check SAN=1` elsewhere would make it a sanitizer build).
+VQI=${VQI:-$PWD/build/release/vqi}
 WORK=bench/work
 RESULTS=bench/results.md
 REQUET=$SHARED/data/requet/pcap
@@ -40,7 +43,7 @@ mkdir -p "$WORK"
 for tool in hyperfine /usr/bin/time capinfos tshark; do
     command -v "$tool" >/dev/null || { echo "bench: $tool missing (scripts/install-deps.sh bench)" >&2; exit 2; }
 done
-[ -x "$VQI" ] || { echo "bench: ./vqi missing (run make)" >&2; exit 2; }
+[ -x "$VQI" ] || { echo "bench: $VQI missing (run make)" >&2; exit 2; }
 
 ROWS=()   # markdown table rows
 FAILED=() # commands that failed while being measured
@@ -258,6 +261,7 @@ loading() {
 
 # ---------------------------------------------------------------------------
 start=$(date -u '+%Y-%m-%d %H:%M UTC')
+load=$(cut -d ' ' -f 1-3 /proc/loadavg)
 wanted 1 && part1 "$EXP46" googlevideo youtube "Requet exp_46" part1-exp46
 wanted 1 && part1 "$NETFLIX" 'netflix|nflx' netflix "nDPI netflix" part1-netflix
 wanted 2 && packet_table
@@ -270,7 +274,7 @@ machine() {
     cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
     mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
     echo "- date: $start"
-    echo "- CPU: ${cpu:-unknown}, $(nproc) cores; RAM: $mem; kernel: $(uname -sr)"
+    echo "- CPU: ${cpu:-unknown}, $(nproc) cores; RAM: $mem; kernel: $(uname -sr); load average at start: $load"
     echo "- vqi: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (modified)'), $(./vqi --version 2>/dev/null | head -n 1)"
     echo "- $($PY --version 2>&1), scapy $($PY -c 'import scapy; print(scapy.__version__)' 2>/dev/null)," \
          "pandas $($PY -c 'import pandas; print(pandas.__version__)' 2>/dev/null)," \
