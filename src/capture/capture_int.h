@@ -60,7 +60,6 @@ struct vqi_capture {
     /* pcapng */
     pcapng_iface *ifaces;
     uint32_t n_ifaces, ifaces_cap;
-    uint32_t iface_base;       /* interfaces in earlier sections (global numbering) */
     int64_t last_ts_ns;        /* SPB carries no time: the last one seen is used */
     /* live */
     void *pcap;                /* pcap_t * */

@@ -14,8 +14,8 @@
  * leading one.  A failed check after the first section header ends the
  * input with a warning naming the block number and byte offset.
  *
- * vqi_frame.ifindex numbers interfaces across sections (interfaces of
- * earlier sections come first), as Wireshark's frame.interface_id does. */
+ * vqi_frame.ifindex is the interface number within its section, as
+ * tshark's frame.interface_id shows it. */
 #include "capture_int.h"
 
 #include <stdlib.h>
@@ -154,7 +154,6 @@ static const uint8_t *next_block(vqi_capture *c, uint32_t *type, uint32_t *len, 
 
 static void new_section(vqi_capture *c)
 {
-    c->iface_base += c->n_ifaces;
     c->n_ifaces = 0;
 }
 
@@ -252,7 +251,7 @@ int pcapng_next(vqi_capture *c, vqi_frame *f, vqi_err *err)
         f->caplen = caplen;
         f->wirelen = wirelen;
         f->linktype = i->linktype;
-        f->ifindex = c->iface_base + ifid;
+        f->ifindex = ifid;
         f->data = b + data_off;
         src_advance(&c->src, len);
         return 1;

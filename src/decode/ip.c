@@ -63,8 +63,10 @@ static void transport(vqi_packet *p, cursor c)
         p->tcp_flags = d[13];
         p->window = be16(d + 14);
         uint32_t hl = (uint32_t)(d[12] >> 4) * 4;
-        if (hl < 20 || hl > c.wire)
-            return;                         /* bogus data offset: no payload */
+        if (hl < 20 || hl > c.wire) {
+            p->payload_len = 0;             /* bogus data offset: no payload */
+            return;
+        }
         p->payload_len = c.wire - hl;
         if (p->tcp_flags & VQI_TCP_SYN)
             p->wscale = tcp_wscale(d + 20, (hl < c.cap ? hl : c.cap) - 20);
