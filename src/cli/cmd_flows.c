@@ -368,7 +368,8 @@ int cmd_flows(int argc, char **argv)
             rc = cli_error(path, &err);
         } else {
             vqi_flow_table_flush(run.table);
-            qsort(run.rows, run.n, sizeof *run.rows, cmp_id);
+            if (run.n)
+                qsort(run.rows, run.n, sizeof *run.rows, cmp_id);
             if (run.oom) {
                 vqi_err_set(&err, VQI_EXIT_FAIL, "out of memory for flow rows");
                 rc = cli_error(path, &err);

@@ -72,7 +72,8 @@ static vqi_describe describe(series *s)
     d.sample_std = s->seen > 1 ? d.std * sqrt((double)s->seen / (double)(s->seen - 1)) : NAN;
     d.min = s->run.min;
     d.max = s->run.max;
-    vqi_sort_doubles(s->v, s->n);
+    if (s->n)                  /* qsort(NULL, 0) is undefined */
+        vqi_sort_doubles(s->v, s->n);
     d.p25 = vqi_quantile_sorted(s->v, s->n, 0.25);
     d.p50 = vqi_quantile_sorted(s->v, s->n, 0.5);
     d.p75 = vqi_quantile_sorted(s->v, s->n, 0.75);
