@@ -112,3 +112,19 @@ check_exit "stats without service: exit 2" 2 "$VQI" stats "$CAP"
 check_exit "stats bad window: exit 2" 2 "$VQI" stats --service netflix --window 0 "$CAP"
 check_exit "stats missing capture: exit 2" 2 "$VQI" stats --service netflix "$TMP/none.pcap"
 check_exit "stats --help: exit 0" 0 "$VQI" stats --help
+
+# --- bounded table: with room for 2 flows the least recently seen is closed.
+# By hand (LRU over the packet order of make_small.py): SYN, UDP 8000, DNS,
+# TCP after SYN+ACK (5 pkts), IPv6 (4), both fragments close as full (7 flows);
+# the last TCP piece and the UDP 8000 piece idle out at 700 s; the final piece ends.
+"$VQI" flows --max-flows 2 "$CAP" >"$TMP/full.csv"
+check_eq "--max-flows 2: end reasons and packets" \
+    "$(awk -F, 'NR > 1 { printf "%s:%s ", $NF, $10 }' "$TMP/full.csv")" \
+    "full:1 full:1 full:2 full:5 full:4 full:1 full:1 idle:2 idle:2 end:2 "
+check_eq "--max-flows 2: every packet still counted" \
+    "$(awk -F, 'NR > 1 { p += $10 } END { print p }' "$TMP/full.csv")" "21"
+# --- standard input, and JSON lines of features
+check_eq "capture from stdin" "$("$VQI" flows - <"$CAP" | md5sum)" "$("$VQI" flows "$CAP" | md5sum)"
+"$VQI" flows --netml --features stats --format jsonl "$CAP" >"$TMP/n.jsonl"
+check_eq "features as JSON lines" "$(head -1 "$TMP/n.jsonl" | cut -c1-82)" \
+    '{"src":"10.0.0.1","dst":"10.0.0.2","sport":40000,"dport":443,"proto":6,"packets":4'
