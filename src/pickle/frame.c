@@ -11,11 +11,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 typedef struct ctx {
     arena *a;
     vqi_err *err;
+    int release_pages;
 } ctx;
+
+/* Give the whole pages inside [p, p+n) of a read-only file mapping back to
+ * the kernel: they are re-read from the file if ever touched again. */
+static void release_range(const uint8_t *p, size_t n)
+{
+    static size_t page;
+    if (!page)
+        page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+    uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)(page - 1);
+    if (end > start)
+        madvise((void *)start, end - start, MADV_DONTNEED);
+}
 
 static int bad(ctx *x, const char *what)
 {
@@ -236,6 +252,8 @@ static vqi_column *add_array_column(ctx *x, vqi_table *t, const char *name, cons
     default:
         break;
     }
+    if (x->release_pages && contiguous)
+        release_range(src, n * a->itemsize);
     return col;
 }
 
@@ -656,9 +674,9 @@ done:
     return rc;
 }
 
-vqi_table *frame_from_obj(const pobj *top, arena *a, vqi_err *err)
+vqi_table *frame_from_obj(const pobj *top, arena *a, int release_pages, vqi_err *err)
 {
-    ctx x = {a, err};
+    ctx x = {a, err, release_pages};
     int series = pobj_is_call_of(top, G_SERIES);
     if (!series && !pobj_is_call_of(top, G_DATAFRAME)) {
         vqi_err_set(err, VQI_EXIT_USAGE, "pickle holds %s, not a pandas DataFrame or Series",

@@ -25,12 +25,24 @@ int vqi_pickle_sniff(const uint8_t *data, size_t len)
             data[1] == 'q' || data[1] == 'p');
 }
 
+static vqi_table *read_pickle(const uint8_t *data, size_t len, int mapped, vqi_err *err)
+{
+    arena a = {0};
+    pobj *top = pvm_run(data, len, &a, err);
+    vqi_table *t = top ? frame_from_obj(top, &a, mapped, err) : NULL;
+    arena_free(&a);
+    return t;
+}
+
 vqi_table *vqi_pickle_read(const uint8_t *data, size_t len, const char *name, vqi_err *err)
 {
     (void)name;
-    arena a = {0};
-    pobj *top = pvm_run(data, len, &a, err);
-    vqi_table *t = top ? frame_from_obj(top, &a, err) : NULL;
-    arena_free(&a);
-    return t;
+    return read_pickle(data, len, 0, err);
+}
+
+vqi_table *vqi_pickle_read_mapped(const uint8_t *data, size_t len, const char *name,
+                                  vqi_err *err)
+{
+    (void)name;
+    return read_pickle(data, len, 1, err);
 }

@@ -21,4 +21,11 @@ int vqi_pickle_sniff(const uint8_t *data, size_t len);
  * malformed, hostile or unsupported input (code VQI_EXIT_USAGE). */
 vqi_table *vqi_pickle_read(const uint8_t *data, size_t len, const char *name, vqi_err *err);
 
+/* The same for data mapped read-only from a file (vqi_in_map): the pages
+ * of each column's array payload are handed back to the kernel once the
+ * column is copied (MADV_DONTNEED), so that peak memory stays near one copy
+ * of the data instead of two.  Never use it on heap memory. */
+vqi_table *vqi_pickle_read_mapped(const uint8_t *data, size_t len, const char *name,
+                                  vqi_err *err);
+
 #endif

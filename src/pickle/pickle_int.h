@@ -117,6 +117,8 @@ int64_t nd_get_i64(const ndarr *a, size_t idx);
 
 /* ---- frame ---- */
 
-vqi_table *frame_from_obj(const pobj *top, arena *a, vqi_err *err);
+/* release_pages: data is a read-only file mapping whose copied array
+ * payloads may be dropped from memory (see vqi_pickle_read_mapped). */
+vqi_table *frame_from_obj(const pobj *top, arena *a, int release_pages, vqi_err *err);
 
 #endif

@@ -22,8 +22,14 @@ vqi_table *vqi_table_read(const char *path, vqi_err *err)
     if (!in)
         return NULL;
     size_t len;
-    const uint8_t *data = vqi_in_slurp(in, &len, MAX_CONTENT, err);
-    vqi_table *t = data ? vqi_table_parse(data, len, path, err) : NULL;
+    const uint8_t *data = vqi_in_map(in, &len);
+    vqi_table *t;
+    if (data && vqi_pickle_sniff(data, len))       /* plain file: read in place */
+        t = vqi_pickle_read_mapped(data, len, path, err);
+    else {
+        data = vqi_in_slurp(in, &len, MAX_CONTENT, err);
+        t = data ? vqi_table_parse(data, len, path, err) : NULL;
+    }
     vqi_in_close(in);
     return t;
 }

@@ -53,6 +53,14 @@ static int grow(void **p, size_t elem, size_t old_cap, size_t new_cap)
 {
     if (new_cap > SIZE_MAX / elem)
         return -1;
+    if (!*p) {
+        /* calloc: large blocks come zeroed from the kernel, no memset pass */
+        void *n = calloc(new_cap ? new_cap : 1, elem);
+        if (!n)
+            return -1;
+        *p = n;
+        return 0;
+    }
     size_t bytes = new_cap * elem;
     void *n = realloc(*p, bytes > 0 ? bytes : 1);
     if (!n)
@@ -127,7 +135,8 @@ int vqi_table_resize(vqi_table *t, size_t nrows)
         return 0;
     }
     if (nrows > t->cap_rows) {
-        size_t cap = t->cap_rows ? t->cap_rows : 64;
+        /* a first sizing is exact (a loaded table); later growth doubles */
+        size_t cap = t->cap_rows ? t->cap_rows : nrows;
         while (cap < nrows)
             cap = cap > SIZE_MAX / 2 ? nrows : cap * 2;
         for (size_t i = 0; i < t->ncols; i++) {
