@@ -5,8 +5,10 @@
  *
  * protocol is DNS for UDP and TCP port 53, which is what tshark's "-Y dns"
  * counts (mDNS 5353 and LLMNR 5355 are separate protocols there, NBNS too):
- * UDP datagrams with a payload, and TCP segments in which a DNS-over-TCP
- * message completes (vqi_dns_streams).  Otherwise TCP / UDP / Other.
+ * UDP datagrams with at least a DNS header (12 bytes), and TCP segments in
+ * which a DNS-over-TCP message completes (vqi_dns_streams).  A fragmented
+ * DNS datagram is DNS on its first fragment (tshark: on the last, after
+ * reassembly).  Otherwise TCP / UDP / Other.
  * info is a one-line, scapy-like summary ("Ether / IP / TCP a:p > b:q PA",
  * "Ether / IP / UDP / DNS Qry "name" A"). */
 #include "cli.h"
@@ -24,6 +26,7 @@
 
 #define PROGRESS_EVERY 65536u
 #define DNS_PORT 53
+#define DNS_HEADER 12     /* shorter UDP payloads are not DNS for tshark either */
 
 static void help(void)
 {
@@ -221,14 +224,15 @@ static void non_ip_info(const vqi_frame *f, row *r)
     }
 }
 
-/* DNS fields from one message: id always (when 2 bytes are present), the
- * summary from the parser, or a short note when the message is cut. */
+/* DNS fields from one message: the id when the 12-byte header is present
+ * (as tshark shows dns.id), the summary from the parser, or a short note
+ * when the message is cut. */
 static void dns_info(row *r, const char *prefix, const uint8_t *m, size_t len,
                      vqi_dns_msg *msg)
 {
     r->protocol = "DNS";
     char sum[1024];
-    if (len >= 2) {
+    if (len >= DNS_HEADER) {
         r->has_txn = 1;
         r->txn = (uint16_t)(m[0] << 8 | m[1]);
     }
@@ -278,7 +282,7 @@ static void make_row(const vqi_frame *f, const vqi_packet *p, row *r, vqi_dns_ms
     int dns_port = p->has_ports && (p->sport == DNS_PORT || p->dport == DNS_PORT);
     if (p->has_ports && p->proto == VQI_PROTO_UDP) {
         r->protocol = "UDP";
-        if (dns_port && p->payload_len > 0 && p->payload) {
+        if (dns_port && p->payload_len >= DNS_HEADER && p->payload) {
             char pre[80];
             snprintf(pre, sizeof pre, "%sUDP / ", prefix);
             dns_info(r, pre, p->payload, p->payload_caplen, msg);
