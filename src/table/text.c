@@ -3,6 +3,7 @@
 #include "table.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,8 +15,47 @@
  * necessarily the correctly rounded 15-digit value (the 15-digit spacing is
  * wider than an ulp), so stripping its zeros gives the shortest; otherwise
  * 16 or 17 digits are needed and the correctly rounded one is taken. */
+/* Fast path of shortest_digits: x as an integer Y < 1e15 over 10^k with
+ * the fewest fractional digits k.  Unique and shortest when it exists: a
+ * decimal of <= 15 significant digits that round-trips is the correctly
+ * rounded one, and Y / 10^k is computed exactly rounded, like strtod.
+ * Returns decpt, or INT32_MIN when x needs the slow path. */
+static int small_decimal(double x, char *digits)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+                                 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+                                 1e21, 1e22};
+    if (x >= 1e15 || x < 1e-7)
+        return INT32_MIN;
+    for (int k = 0; k < (int)(sizeof p10 / sizeof *p10); k++) {
+        double y = nearbyint(x * p10[k]);
+        if (y >= 1e15)
+            break;
+        if (y / p10[k] != x)
+            continue;
+        uint64_t v = (uint64_t)y;
+        char tmp[24];
+        int n = 0;
+        do {
+            tmp[n++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        int decpt = n - k, m = 0;
+        while (n > 0)
+            digits[m++] = tmp[--n];
+        while (m > 1 && digits[m - 1] == '0')
+            m--;
+        digits[m] = '\0';
+        return decpt;
+    }
+    return INT32_MIN;
+}
+
 static int shortest_digits(double x, char *digits)
 {
+    int fast = small_decimal(x, digits);
+    if (fast != INT32_MIN)
+        return fast;
     char buf[40];
     int prec;
     /* subnormals have fewer significant bits: search from 1 digit */
