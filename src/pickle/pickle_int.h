@@ -75,6 +75,14 @@ pobj *pvm_run(const uint8_t *data, size_t len, arena *a, vqi_err *err);
 /* The id of an allowed global, G_NONE when refused. */
 int pvm_lookup_global(const char *mod, size_t modn, const char *name, size_t namen);
 
+/* Text decoders (pstr.c), results in the arena: 0, -1 malformed input,
+ * -2 out of memory.  pstr_unescape: a quoted Python-2 repr to bytes;
+ * pstr_raw_unicode: raw-unicode-escape to UTF-8; pstr_latin1: UTF-8 text of
+ * code points < 256 to those bytes. */
+int pstr_unescape(arena *a, const uint8_t *s, size_t n, const uint8_t **res, size_t *len);
+int pstr_raw_unicode(arena *a, const uint8_t *s, size_t n, const uint8_t **res, size_t *len);
+int pstr_latin1(arena *a, const uint8_t *utf8, size_t n, const uint8_t **res, size_t *len);
+
 /* Name of an allowed global, for messages. */
 const char *pvm_global_name(int gid);
 
