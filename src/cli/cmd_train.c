@@ -1,12 +1,463 @@
-/* cmd_train.c - 'vqi train' (not implemented yet). */
+/* cmd_train.c - 'vqi train': clean a window-feature table, split it by
+ * session, optionally tune, train an XGBoost model, evaluate it on the held
+ * out sessions and save it with its metadata. */
 #include "cli.h"
 
+#include <getopt.h>
+#include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../model/model.h"
+#include "../table/table.h"
+
+#define DEFAULT_CLASSES "240,360,480,720,1080"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: vqi train DATA... [OPTIONS]\n\n"
+        "Train a resolution classifier (XGBoost) on window features (pickle or CSV;\n"
+        "several DATA are concatenated).  Rows whose label is not a valid class are\n"
+        "dropped; identifiers, time columns and player ground truth never become\n"
+        "features.  The model is evaluated on held-out sessions and saved.\n\n"
+        "Options:\n"
+        "  -o, --output MODEL     model file (default model.vqi)\n"
+        "  -l, --label COL        label column (default resolution)\n"
+        "      --classes LIST     valid classes (default " DEFAULT_CLASSES "\n"
+        "                         for 'resolution', else every positive value)\n"
+        "  -m, --model KIND       gbt (gradient boosting, default) or rf (random forest)\n"
+        "      --split KIND       session (default: grouped by --group), row, none\n"
+        "  -g, --group COL        group column of the session split (default session_id;\n"
+        "                         e.g. video_id to hold out whole videos)\n"
+        "      --test-size X      share of sessions (or rows) held out (default 0.2)\n"
+        "  -s, --seed N           seed of the split, folds and XGBoost (default 0)\n"
+        "  -f, --features LIST    L3,L4,L7 (families by prefix), all, or column names\n"
+        "                         (default all)\n"
+        "  -d, --drop COLS        comma-separated columns not to use\n"
+        "      --rounds N         boosting rounds (gbt, default 100)\n"
+        "      --trees N          trees (rf, default 100)\n"
+        "      --max-depth N      tree depth (gbt default 6; rf default 0 = unlimited)\n"
+        "      --eta X            learning rate (gbt, default 0.3)\n"
+        "  -t, --tune             random search over depth, rounds/trees, learning rate,\n"
+        "                         subsample, colsample, min_child_weight, scored by\n"
+        "                         grouped k-fold CV on the training sessions\n"
+        "      --folds N          CV folds for --tune (default 5)\n"
+        "      --candidates N     parameter sets tried by --tune (default 12)\n"
+        "  -r, --report DIR       write metrics.json, report.md, confusion.png, roc.png,\n"
+        "                         predictions.csv of the test split into DIR\n"
+        "  -h, --help             this text\n\n"
+        "The log (cleaning, split, scores) goes to stdout.  Exit status: 0 ok,\n"
+        "1 training failed, 2 bad usage or unreadable input.\n");
+}
+
+typedef struct train_opts {
+    const char *output, *label, *classes, *group, *features, *drop, *report;
+    vqi_split_kind split;
+    vqi_model_kind kind;
+    double test_size;
+    unsigned long long seed;
+    int tune, folds, rounds, trees, max_depth;
+    double eta;
+    size_t candidates;
+} train_opts;
+
+static int parse_number(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, train_opts *o, int *first_data)
+{
+    enum { O_CLASSES = 256, O_SPLIT, O_TEST, O_ROUNDS, O_TREES, O_DEPTH, O_ETA, O_FOLDS,
+           O_CAND };
+    static const struct option longs[] = {
+        {"output", required_argument, 0, 'o'},   {"label", required_argument, 0, 'l'},
+        {"classes", required_argument, 0, O_CLASSES}, {"model", required_argument, 0, 'm'},
+        {"split", required_argument, 0, O_SPLIT}, {"group", required_argument, 0, 'g'},
+        {"test-size", required_argument, 0, O_TEST}, {"seed", required_argument, 0, 's'},
+        {"features", required_argument, 0, 'f'}, {"drop", required_argument, 0, 'd'},
+        {"rounds", required_argument, 0, O_ROUNDS}, {"trees", required_argument, 0, O_TREES},
+        {"max-depth", required_argument, 0, O_DEPTH}, {"eta", required_argument, 0, O_ETA},
+        {"tune", no_argument, 0, 't'}, {"folds", required_argument, 0, O_FOLDS},
+        {"candidates", required_argument, 0, O_CAND}, {"report", required_argument, 0, 'r'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    *o = (train_opts){.output = "model.vqi", .label = "resolution", .group = "session_id",
+                      .split = VQI_SPLIT_GROUP, .kind = VQI_MODEL_GBT, .test_size = 0.2,
+                      .folds = 5, .rounds = -1, .trees = -1, .max_depth = -1, .eta = -1,
+                      .candidates = 12};
+    int c;
+    double v;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:l:m:g:s:f:d:tr:h", longs, NULL)) != -1) {
+        switch (c) {
+        case 'o': o->output = optarg; break;
+        case 'l': o->label = optarg; break;
+        case O_CLASSES: o->classes = optarg; break;
+        case 'g': o->group = optarg; break;
+        case 'f': o->features = optarg; break;
+        case 'd': o->drop = optarg; break;
+        case 'r': o->report = optarg; break;
+        case 't': o->tune = 1; break;
+        case 'h': usage(stdout); return 1;
+        case 'm':
+            if (strcmp(optarg, "gbt") && strcmp(optarg, "rf"))
+                return cli_usage_error("train", "--model must be gbt or rf, not '%s'", optarg);
+            o->kind = strcmp(optarg, "rf") == 0 ? VQI_MODEL_RF : VQI_MODEL_GBT;
+            break;
+        case O_SPLIT:
+            if (!strcmp(optarg, "session") || !strcmp(optarg, "group"))
+                o->split = VQI_SPLIT_GROUP;
+            else if (!strcmp(optarg, "row"))
+                o->split = VQI_SPLIT_ROW;
+            else if (!strcmp(optarg, "none"))
+                o->split = VQI_SPLIT_NONE;
+            else
+                return cli_usage_error("train", "--split must be session, row or none");
+            break;
+        case O_TEST:
+            if (parse_number(optarg, 1e-9, 1 - 1e-9, &o->test_size) < 0)
+                return cli_usage_error("train", "--test-size must be between 0 and 1");
+            break;
+        case 's':
+            if (parse_number(optarg, 0, 9e15, &v) < 0 || v != floor(v))
+                return cli_usage_error("train", "--seed must be a non-negative integer");
+            o->seed = (unsigned long long)v;
+            break;
+        case O_ROUNDS: case O_TREES: case O_DEPTH: case O_FOLDS: case O_CAND:
+            if (parse_number(optarg, c == O_DEPTH ? 0 : 1, 100000, &v) < 0 || v != floor(v))
+                return cli_usage_error("train", "%s needs a whole number", argv[optind - 1]);
+            if (c == O_ROUNDS) o->rounds = (int)v;
+            else if (c == O_TREES) o->trees = (int)v;
+            else if (c == O_DEPTH) o->max_depth = (int)v;
+            else if (c == O_CAND) o->candidates = (size_t)v;
+            else if ((o->folds = (int)v) < 2 || o->folds > 64)
+                return cli_usage_error("train", "--folds must be 2..64");
+            break;
+        case O_ETA:
+            if (parse_number(optarg, 1e-6, 1, &o->eta) < 0)
+                return cli_usage_error("train", "--eta must be in (0, 1]");
+            break;
+        default:
+            return cli_usage_error("train", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("train", "no DATA file given");
+    *first_data = optind;
+    return 0;
+}
+
+/* XGBoost's OpenMP threads busy-wait between its many short parallel
+ * regions; on a shared, loaded machine that multiplies the wall time (25 s
+ * instead of 2 s for the test fixture with the load of a parallel build).
+ * libgomp reads its wait policy only when it is loaded, so training runs
+ * the program again, once, with OMP_WAIT_POLICY=passive unless the user
+ * chose a policy.  The original argv comes from /proc/self/cmdline, so
+ * global options (-q) are kept.  Returns only when it does not re-execute. */
+static void prefer_passive_threads(void)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT"))
+        return;
+    FILE *f = fopen("/proc/self/cmdline", "rb");
+    if (!f)
+        return;
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    int complete = feof(f);
+    fclose(f);
+    if (!complete || n == 0 || buf[n - 1] != '\0')
+        return;
+    char *args[1024];
+    size_t argc = 0;
+    for (size_t i = 0; i < n && argc < 1023; i += strlen(buf + i) + 1)
+        args[argc++] = buf + i;
+    if (argc == 1023)
+        return;
+    args[argc] = NULL;
+    setenv("OMP_WAIT_POLICY", "passive", 1);
+    fflush(NULL);
+    execv("/proc/self/exe", args);
+    unsetenv("OMP_WAIT_POLICY");   /* exec failed: carry on as we are */
+}
+
+/* Read and concatenate the DATA files. */
+static vqi_table *read_all(char **files, int n, int *rc)
+{
+    vqi_err e = {0};
+    vqi_table *all = NULL;
+    for (int i = 0; i < n; i++) {
+        vqi_table *t = vqi_table_read(files[i], &e);
+        if (!t) {
+            *rc = cli_error(files[i], &e);
+            vqi_table_free(all);
+            return NULL;
+        }
+        if (!all) {
+            all = t;
+            continue;
+        }
+        int ok = vqi_table_append(all, t, &e);
+        vqi_table_free(t);
+        if (ok < 0) {
+            *rc = cli_error(files[i], &e);
+            vqi_table_free(all);
+            return NULL;
+        }
+    }
+    return all;
+}
+
+/* Append a formatted line to a growing text (model metadata). */
+static void add_line(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_line(char **text, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    size_t old = *text ? strlen(*text) : 0, n = strlen(line);
+    char *s = realloc(*text, old + n + 2);
+    if (!s)
+        return;
+    memcpy(s + old, line, n);
+    s[old + n] = '\n';
+    s[old + n + 1] = '\0';
+    *text = s;
+}
+
+/* Columns present in the table that are not features, by reason, and the
+ * feature families: the cleaning as the log and the model file tell it. */
+static void describe_cleaning(const vqi_table *t, const vqi_dataset *d, const train_opts *o,
+                              const char *classes, FILE *log, char **text)
+{
+    add_line(text, "rows: %zu dropped whose %s is missing or not one of %s (%zu kept)",
+             d->dropped_label, o->label, classes ? classes : "the positive values",
+             d->nrows);
+    char meta[600] = "", other[600] = "";
+    size_t nmeta = 0, nother = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        const char *name = t->cols[c].name[0] ? t->cols[c].name : "(unnamed index)";
+        int feature = 0;
+        for (size_t j = 0; j < d->nfeat && !feature; j++)
+            feature = strcmp(d->feature[j], name) == 0;
+        if (feature || strcmp(name, o->label) == 0)
+            continue;
+        int is_meta = vqi_model_is_metadata(name);
+        char *list = is_meta ? meta : other;
+        size_t *count = is_meta ? &nmeta : &nother;
+        size_t used = strlen(list);
+        if (used + strlen(name) + 8 < sizeof meta)
+            snprintf(list + used, sizeof meta - used, "%s%s", *count ? ", " : "", name);
+        else if (!strstr(list, "..."))
+            snprintf(list + used, sizeof meta - used, ", ...");
+        (*count)++;
+    }
+    if (nmeta)
+        add_line(text, "columns: %zu identifier/time/ground-truth columns never used as "
+                 "features: %s", nmeta, meta);
+    if (nother)
+        add_line(text, "columns: %zu more not used (non-numeric, index, group, "
+                 "--drop or outside --features): %s", nother, other);
+    size_t fam[4] = {0};
+    for (size_t j = 0; j < d->nfeat; j++) {
+        const char *f = d->feature[j];
+        int k = f[0] == 'L' && f[2] == '_' ? (f[1] == '3' ? 0 : f[1] == '4' ? 1 : f[1] == '7' ? 2 : 3) : 3;
+        fam[k]++;
+    }
+    add_line(text, "features: %zu (L3 %zu, L4 %zu, L7 %zu, other %zu)", d->nfeat, fam[0],
+             fam[1], fam[2], fam[3]);
+    for (const char *p = *text; p && *p;) {
+        const char *e = strchr(p, '\n');
+        fprintf(log, "cleaning: %.*s\n", (int)(e ? e - p : (long)strlen(p)), p);
+        p = e ? e + 1 : p + strlen(p);
+    }
+}
+
+static void params_text(const vqi_params *p, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s rounds=%d trees=%d max_depth=%d eta=%g subsample=%g "
+             "colsample=%.3g min_child_weight=%g", vqi_model_kind_name(p->kind), p->rounds,
+             p->trees, p->max_depth, p->eta, p->subsample, p->colsample, p->min_child_weight);
+}
+
+static void on_candidate(void *ctx, size_t i, size_t n, const vqi_tune_candidate *c)
+{
+    FILE *log = ctx;
+    char b[256];
+    params_text(&c->params, b, sizeof b);
+    vqi_progress_end();
+    fprintf(log, "tune %2zu/%zu: CV accuracy %.4f +- %.4f, F1 macro %.4f  [%s]\n", i + 1, n,
+            c->accuracy_mean, c->accuracy_std, c->f1_macro_mean, b);
+    fflush(log);
+}
+
+/* Evaluate on the test rows: log the scores, add them to the summary,
+ * write the report directory. */
+static int evaluate(const vqi_model *m, const vqi_dataset *d, const vqi_table *t,
+                    const size_t *te, size_t nte, const train_opts *o, const char *desc,
+                    FILE *log, char **summary)
+{
+    vqi_err e = {0};
+    float *x = malloc(nte * d->nfeat * sizeof *x);
+    double *proba = malloc(nte * d->nclasses * sizeof *proba);
+    int *y = malloc(nte * sizeof *y);
+    size_t *rows = malloc(nte * sizeof *rows);
+    int rc = 0;
+    vqi_metrics mt;
+    if (!x || !proba || !y || !rows) {
+        rc = cli_error(NULL, &(vqi_err){"out of memory", VQI_EXIT_FAIL});
+        goto done;
+    }
+    for (size_t i = 0; i < nte; i++) {
+        memcpy(x + i * d->nfeat, d->x + te[i] * d->nfeat, d->nfeat * sizeof *x);
+        y[i] = d->y[te[i]];
+        rows[i] = d->source_row[te[i]];
+    }
+    if (vqi_model_predict(m, x, nte, proba, &e) < 0 ||
+        vqi_metrics_compute(y, proba, nte, d->nclasses, &mt, &e) < 0) {
+        rc = cli_error(NULL, &e);
+        goto done;
+    }
+    fprintf(log, "test: accuracy %.4f, F1 macro %.4f, F1 weighted %.4f, ROC AUC macro %.4f, "
+            "micro %.4f (%zu rows)\n", mt.accuracy, mt.f1_macro, mt.f1_weighted, mt.auc_macro,
+            mt.auc_micro, nte);
+    add_line(summary, "test: accuracy %.4f, F1 macro %.4f, F1 weighted %.4f, ROC AUC macro "
+             "%.4f, micro %.4f on %zu held-out rows", mt.accuracy, mt.f1_macro, mt.f1_weighted,
+             mt.auc_macro, mt.auc_micro, nte);
+    if (o->report) {
+        if (vqi_eval_write_dir(o->report, m, &mt, t, rows, nte, y, proba, desc, &e) < 0)
+            rc = cli_error(o->report, &e);
+        else
+            fprintf(log, "report: %s/{metrics.json,report.md,confusion.png,roc.png,"
+                    "predictions.csv}\n", o->report);
+    }
+    vqi_metrics_free(&mt);
+done:
+    free(x);
+    free(proba);
+    free(y);
+    free(rows);
+    return rc;
+}
 
 int cmd_train(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "vqi: train: not implemented yet\n");
-    return VQI_EXIT_FAIL;
+    train_opts o;
+    int first = 0, rc = parse_args(argc, argv, &o, &first);
+    if (rc)
+        return rc == 1 ? VQI_EXIT_OK : rc;
+    prefer_passive_threads();
+    FILE *log = strcmp(o.output, "-") == 0 ? stderr : stdout;
+    vqi_table *t = read_all(argv + first, argc - first, &rc);
+    if (!t)
+        return rc;
+    char desc[512];
+    snprintf(desc, sizeof desc, "%s%s", argv[first], argc - first > 1 ? " and more" : "");
+    fprintf(log, "data: %d file%s, %zu rows x %zu columns\n", argc - first,
+            argc - first > 1 ? "s" : "", t->nrows, t->ncols);
+
+    const char *classes = o.classes;
+    if (!classes && strcmp(o.label, "resolution") == 0)
+        classes = DEFAULT_CLASSES;
+    vqi_dataset_spec spec = {.label = o.label, .classes = classes, .features = o.features,
+                             .drop = o.drop,
+                             .group = o.split == VQI_SPLIT_GROUP || o.tune ? o.group : NULL};
+    if (spec.group && vqi_table_find(t, spec.group) < 0 && o.split != VQI_SPLIT_GROUP)
+        spec.group = NULL;   /* --tune without groups falls back to row folds */
+    vqi_err e = {0};
+    vqi_dataset *d = vqi_dataset_build(t, &spec, &e);
+    vqi_model *m = NULL;
+    size_t *tr = NULL, *te = NULL, ntr = 0, nte = 0;
+    char *cleaning = NULL, *summary = NULL;
+    if (!d) {
+        rc = cli_error(argv[first], &e);
+        goto done;
+    }
+    describe_cleaning(t, d, &o, classes, log, &cleaning);
+    if (vqi_split(d, o.split, o.test_size, o.seed, &tr, &ntr, &te, &nte, &e) < 0) {
+        rc = cli_error(argv[first], &e);
+        goto done;
+    }
+    if (o.split == VQI_SPLIT_GROUP)
+        add_line(&summary, "split: by %s, %zu groups, test size %g, seed %llu: %zu train rows, "
+                 "%zu test rows", o.group, d->ngroups, o.test_size, o.seed, ntr, nte);
+    else if (o.split == VQI_SPLIT_ROW)
+        add_line(&summary, "split: by row (windows of a session on both sides: optimistic), "
+                 "test size %g, seed %llu: %zu train rows, %zu test rows", o.test_size, o.seed,
+                 ntr, nte);
+    else
+        add_line(&summary, "split: none, all %zu rows used for training", ntr);
+    fprintf(log, "%s", summary);
+
+    vqi_params p;
+    vqi_params_default(&p, o.kind, d->nfeat);
+    p.seed = o.seed;
+    if (o.rounds > 0 && o.kind == VQI_MODEL_GBT)
+        p.rounds = o.rounds;
+    if (o.trees > 0 && o.kind == VQI_MODEL_RF)
+        p.trees = o.trees;
+    if (o.max_depth >= 0)
+        p.max_depth = o.max_depth;
+    if (o.eta > 0 && o.kind == VQI_MODEL_GBT)
+        p.eta = o.eta;
+    if (o.tune) {
+        vqi_tune_candidate best;
+        fprintf(log, "tune: %zu candidates, %d-fold CV %s on the training rows\n", o.candidates,
+                o.folds, d->group ? "grouped by session" : "by row");
+        if (vqi_tune(d, tr, ntr, &p, o.folds, 1, o.candidates, on_candidate, log, &best,
+                     &e) < 0) {
+            rc = cli_error(argv[first], &e);
+            goto done;
+        }
+        p = best.params;
+        char b[256];
+        params_text(&p, b, sizeof b);
+        fprintf(log, "tune: winner CV accuracy %.4f +- %.4f [%s]\n", best.accuracy_mean,
+                best.accuracy_std, b);
+        add_line(&summary, "tuned: %d-fold CV accuracy %.4f +- %.4f, F1 macro %.4f", o.folds,
+                 best.accuracy_mean, best.accuracy_std, best.f1_macro_mean);
+    }
+    char b[256];
+    params_text(&p, b, sizeof b);
+    fprintf(log, "model: %s on %zu rows, %zu features, classes %s\n", b, ntr, d->nfeat,
+            classes ? classes : "(from the data)");
+    if (!(m = vqi_model_train(d, tr, ntr, &p, &e))) {
+        rc = cli_error(argv[first], &e);
+        goto done;
+    }
+    add_line(&summary, "trained on %zu rows of %s", ntr, desc);
+    vqi_model_set_text(&m->label, o.label, &e);
+    vqi_model_set_text(&m->version, VQI_VERSION, &e);
+    vqi_model_set_text(&m->cleaning, cleaning, &e);
+    vqi_model_set_text(&m->summary, summary, &e);
+    if (nte > 0 && (rc = evaluate(m, d, t, te, nte, &o, desc, log, &summary)) != 0)
+        goto done;
+    vqi_model_set_text(&m->cleaning, cleaning, &e);
+    vqi_model_set_text(&m->summary, summary, &e);
+    if (vqi_model_save(m, o.output, &e) < 0) {
+        rc = cli_error(o.output, &e);
+        goto done;
+    }
+    if (log == stdout)
+        fprintf(log, "model saved: %s\n", o.output);
+done:
+    free(cleaning);
+    free(summary);
+    free(tr);
+    free(te);
+    vqi_model_free(m);
+    vqi_dataset_free(d);
+    vqi_table_free(t);
+    return rc;
 }

@@ -226,4 +226,11 @@ int vqi_predictions_write_csv(const vqi_table *t, const size_t *rows, size_t n,
 int vqi_report_write_md(const vqi_model *m, const vqi_metrics *mt, const double *gain,
                         const char *data_desc, FILE *f);
 
+/* An evaluation directory (created when missing): metrics.json, report.md,
+ * confusion.png, roc.png and predictions.csv for the n rows evaluated.
+ * rows[i] is the table row of evaluated row i (for the id columns). */
+int vqi_eval_write_dir(const char *dir, const vqi_model *m, const vqi_metrics *mt,
+                       const vqi_table *t, const size_t *rows, size_t n, const int *y_true,
+                       const double *proba, const char *data_desc, vqi_err *err);
+
 #endif
