@@ -38,6 +38,17 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 check_files_equal "netflix: 60 conversations, packets and bytes equal tshark" \
     "$TMP/conv.txt" "$F/netflix_conv.txt"
 
+# --- Requet C exp 319 (QUIC, records cut to 72 bytes): wire bytes per conversation
+"$VQI" flows --idle-timeout 100000 "$SHARED/data/requet/pcap/C_baseline_May14_exp_319.pcap" \
+    -o "$TMP/rq.csv"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["client_port"] != 0 && ($c["proto"] == 6 || $c["proto"] == 17) {
+        a = $c["client"] ":" $c["client_port"]; b = $c["server"] ":" $c["server_port"];
+        if (a > b) { t = a; a = b; b = t } print a, b, $c["packets"], $c["bytes"] }' \
+    "$TMP/rq.csv" | sort >"$TMP/rconv.txt"
+check_files_equal "requet 319: 65 conversations, packets and wire bytes equal tshark" \
+    "$TMP/rconv.txt" "$F/requet319_conv.txt"
+
 # --- the assignment's method found 3 addresses (bench/baselines/part1.py):
 #     385 packets in 20 unidirectional flows touch them
 got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
