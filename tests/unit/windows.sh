@@ -49,3 +49,6 @@ records "$TMP/r.csv" >"$TMP/rec"
 check_eq "without --extra-columns: 251 columns + index" "$(head -1 "$TMP/rec" | awk -F, '{print NF}')" 252
 check_eq "constant --resolution" \
     "$(tail -n +2 "$TMP/rec" | awk -F, -v c="$(col resolution)" '{print $c}' | sort -u)" "480.0"
+
+# pandas: schema, row relations, and 16 L7/L3 columns against the tshark + numpy oracle
+/usr/bin/python3 "$W/compare.py" "$TMP/w.csv" "$W/columns.txt" "$W/exp46_oracle_l7.csv"
