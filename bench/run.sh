@@ -9,7 +9,8 @@
 #
 # Environment:
 #   BENCH_RUNS=5        runs per fast command (median reported)
-#   BENCH_SLOW_RUNS=3   runs per slow command (Python notebook, tshark, training)
+#   BENCH_SLOW_RUNS=3   runs per slow command (Python notebook, tshark, 1 GB capture)
+#   BENCH_TRAIN_RUNS=3  runs per training command (each takes about a minute)
 #   BENCH_ONLY="1 2 3 4 5"  which comparisons to run
 #   BENCH_TUNE=1        also time tuning (GridSearchCV vs vqi train --tune; ~15 min)
 #   BENCH_NICE=10       niceness (the machine may be shared); 0 for a quiet machine
@@ -27,6 +28,7 @@ fi
 
 RUNS=${BENCH_RUNS:-5}
 SLOW=${BENCH_SLOW_RUNS:-3}
+TRAIN_RUNS=${BENCH_TRAIN_RUNS:-3}
 ONLY=${BENCH_ONLY:-1 2 3 4 5}
 SHARED=${SHARED:-../shared}
 PY=/usr/bin/python3
@@ -206,15 +208,15 @@ training() {
             -o "$base" || { skip 4 "Training" "both" "could not generate $base"; return; }
     fi
     local label="Training, 50,000 × 240 (40k train / 10k held out by session)"
-    if measure sklearn-rf "$SLOW" "$PY bench/baselines/train_sklearn.py '$base-train.pkl' '$base-test.pkl'"; then
+    if measure sklearn-rf "$TRAIN_RUNS" "$PY bench/baselines/train_sklearn.py '$base-train.pkl' '$base-test.pkl'"; then
         acc=$(grep -o 'accuracy=[0-9.]*' "$WORK/sklearn-rf.out")
-        row 4 "$label" "scikit-learn RandomForest(100, n_jobs=2)" "$MED" "$SLOW" "$RSS" "–" \
+        row 4 "$label" "scikit-learn RandomForest(100, n_jobs=2)" "$MED" "$TRAIN_RUNS" "$RSS" "–" \
             "held-out $acc (load + fit + predict)"
     fi
     # vqi trains on the whole training file (--split none) and is scored by
     # vqi eval on the same held-out file as scikit-learn.
-    vqi_training vqi-train "$label" "vqi train (XGBoost, 100 rounds)" "" "$SLOW"
-    vqi_training vqi-train-rf "$label" "vqi train --model rf --trees 100" "--model rf --trees 100" "$SLOW"
+    vqi_training vqi-train "$label" "vqi train (XGBoost, 100 rounds)" "" "$TRAIN_RUNS"
+    vqi_training vqi-train-rf "$label" "vqi train --model rf --trees 100" "--model rf --trees 100" "$TRAIN_RUNS"
     [ "${BENCH_TUNE:-0}" = 1 ] || return
     if measure sklearn-grid 1 "$PY bench/baselines/train_sklearn.py '$base-train.pkl' '$base-test.pkl' --tune"; then
         acc=$(grep -o 'accuracy=[0-9.]*' "$WORK/sklearn-grid.out")
@@ -228,9 +230,9 @@ training() {
 vqi_training() {
     local key=$1 label=$2 tool=$3 opts=$4 runs=$5 base=$WORK/train50k
     local train="$VQI train '$base-train.pkl' --label resolution --split none $opts -o '$WORK/$key.vqi' ${VQI_TRAIN_OPTS:-}"
-    # The probe is a full warm-up run; a single-run measurement (--tune) skips it.
-    if [ "$runs" -gt 1 ] && ! available "probe-$key" "$train"; then
-        skip 4 "$label" "$tool" "vqi train not available: $(why "probe-$key")"
+    # Training runs take minutes: probe with --help (the stubs fail it).
+    if ! available probe-train "$VQI train --help"; then
+        skip 4 "$label" "$tool" "vqi train not available: $(why probe-train)"
         return
     fi
     measure "$key" "$runs" "$train" || return
@@ -289,7 +291,7 @@ machine() {
          "pandas $($PY -c 'import pandas; print(pandas.__version__)' 2>/dev/null)," \
          "scikit-learn $($PY -c 'import sklearn; print(sklearn.__version__)' 2>/dev/null)," \
          "$(tshark --version 2>/dev/null | head -n 1), $(hyperfine --version)"
-    echo "- niceness $(nice), medians of BENCH_RUNS=$RUNS / BENCH_SLOW_RUNS=$SLOW runs (hyperfine); peak RSS from one more run (/usr/bin/time %M)"
+    echo "- niceness $(nice), medians of BENCH_RUNS=$RUNS / BENCH_SLOW_RUNS=$SLOW / BENCH_TRAIN_RUNS=$TRAIN_RUNS runs (hyperfine); peak RSS from one more run (/usr/bin/time %M)"
 }
 
 {
