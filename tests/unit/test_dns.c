@@ -467,6 +467,53 @@ static void test_tcp(void)
     test_tcp_synthetic();
 }
 
+/* Deterministic mutations of real messages (bytes flipped, cut, counts
+ * raised): the parser must stay inside the buffer (ASan in SAN=1 builds)
+ * and always leave terminated names of bounded length. */
+static void test_mutations(void)
+{
+    FILE *f = open_fixture("messages.tsv");
+    if (!f)
+        return;
+    static char line[1 << 16];
+    static uint8_t orig[1 << 15];
+    uint32_t rng = 12345;
+    long runs = 0, bad = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *fld[8];
+        if (line[0] == '#' || split_tabs(line, fld, 8) != 8)
+            continue;
+        size_t len = unhex(fld[1], orig, sizeof orig);
+        for (int k = 0; k < 300; k++) {
+            uint8_t *m = malloc(len ? len : 1);
+            memcpy(m, orig, len);
+            size_t n = len;
+            for (int j = 0; j < 1 + k % 4; j++) {
+                rng = rng * 1103515245u + 12345u;
+                size_t at = (rng >> 8) % (len ? len : 1);
+                if (len)
+                    m[at] = (uint8_t)(k % 3 == 0 ? 0xc0 | (rng >> 24) : rng >> 16);
+            }
+            if (k % 5 == 0)
+                n = (rng >> 4) % (len + 1);       /* cut anywhere */
+            char text[2048];
+            vqi_dns_parse(m, n, &msg);
+            vqi_dns_answers_text(&msg, text, sizeof text);
+            vqi_dns_summary(&msg, text, sizeof text);
+            if (strnlen(msg.qname, VQI_DNS_NAME_MAX) >= VQI_DNS_NAME_MAX ||
+                msg.n_answers > VQI_DNS_MAX_RR || strlen(text) >= sizeof text)
+                bad++;
+            for (size_t i = 0; i < msg.n_answers; i++)
+                if (strnlen(msg.answers[i].name, VQI_DNS_NAME_MAX) >= VQI_DNS_NAME_MAX)
+                    bad++;
+            free(m);
+            runs++;
+        }
+    }
+    fclose(f);
+    CHECK(runs == 9900 && bad == 0, "%ld mutated messages, %ld with unbounded fields", runs, bad);
+}
+
 int main(void)
 {
     test_messages_against_tshark();
@@ -475,5 +522,6 @@ int main(void)
     test_summary();
     test_port_kind();
     test_tcp();
+    test_mutations();
     return check_done();
 }
