@@ -109,7 +109,9 @@ int prefix_parse(const char *text, prefix *out)
     long len = strtol(slash + 1, &end, 10);
     if (*end || end == slash + 1 || vqi_addr_parse(buf, out->addr) < 0)
         return -1;
-    int v4 = vqi_addr_is_v4(out->addr);
+    /* The text decides the length's scale: "::ffff:0:0/96" is an IPv6
+     * prefix over the v4-mapped range, "10.0.0.0/8" an IPv4 one. */
+    int v4 = strchr(buf, ':') == NULL;
     if (len < 0 || len > (v4 ? 32 : 128))
         return -1;
     out->len = (uint8_t)(v4 ? len + 96 : len);
@@ -126,4 +128,41 @@ int prefix_contains(const prefix *px, const uint8_t addr[16])
         return (px->addr[full] & mask) == (addr[full] & mask);
     }
     return 1;
+}
+
+static int prefix_cmp(const void *a, const void *b)
+{
+    const prefix *x = a, *y = b;
+    int c = memcmp(x->addr, y->addr, 16);
+    return c ? c : (int)x->len - (int)y->len;
+}
+
+/* CIDR blocks are either nested or disjoint: after sorting by network
+ * address (shorter first on ties) and dropping blocks inside an earlier
+ * one, the list is disjoint and one binary search answers membership. */
+size_t prefixes_normalise(prefix *px, size_t n)
+{
+    size_t kept = 0;
+    qsort(px, n, sizeof *px, prefix_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (kept && prefix_contains(&px[kept - 1], px[i].addr) && px[kept - 1].len <= px[i].len)
+            continue;
+        px[kept++] = px[i];
+    }
+    return kept;
+}
+
+int prefixes_match(const prefix *px, size_t n, const uint8_t addr[16])
+{
+    /* The last block whose network address is <= addr is the only one
+     * that can hold it. */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (memcmp(px[mid].addr, addr, 16) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && prefix_contains(&px[lo - 1], addr);
 }

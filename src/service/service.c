@@ -110,6 +110,7 @@ vqi_service *vqi_service_by_name(const char *name, vqi_err *err)
             }
             s->n_prefixes++;
         }
+        s->n_prefixes = prefixes_normalise(s->prefixes, s->n_prefixes);
         return s;
     }
     vqi_err_set(err, VQI_EXIT_USAGE,
@@ -334,14 +335,12 @@ vqi_ident vqi_service_classify(vqi_service *s, const vqi_packet *p, int *remote_
             return VQI_IDENT_SNI;
         }
     }
-    for (size_t i = 0; i < s->n_prefixes; i++)
-        if (prefix_contains(&s->prefixes[i], p->src)) {
-            *remote_is_src = 1;
-            return VQI_IDENT_PREFIX;
-        }
-    for (size_t i = 0; i < s->n_prefixes; i++)
-        if (prefix_contains(&s->prefixes[i], p->dst))
-            return VQI_IDENT_PREFIX;
+    if (prefixes_match(s->prefixes, s->n_prefixes, p->src)) {
+        *remote_is_src = 1;
+        return VQI_IDENT_PREFIX;
+    }
+    if (prefixes_match(s->prefixes, s->n_prefixes, p->dst))
+        return VQI_IDENT_PREFIX;
     return VQI_IDENT_NONE;
 }
 

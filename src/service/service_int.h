@@ -26,6 +26,10 @@ typedef struct prefix { uint8_t addr[16]; uint8_t len; } prefix;
 /* Parse "23.246.0.0/18" or "2620:10c:7000::/44"; 0 ok, -1 invalid. */
 int prefix_parse(const char *text, prefix *out);
 int prefix_contains(const prefix *px, const uint8_t addr[16]);
+/* Sort a list and drop blocks nested in others; returns the new count.
+ * prefixes_match() then needs one binary search per address. */
+size_t prefixes_normalise(prefix *px, size_t n);
+int prefixes_match(const prefix *px, size_t n, const uint8_t addr[16]);
 
 /* Server name of a TLS ClientHello starting at the first byte of a TCP
  * payload (record header included).  Reads only the n bytes present.

@@ -223,6 +223,31 @@ static void test_prefixes(void)
               prefix_parse("x/8", &px) < 0 && prefix_parse("::/129", &px) < 0,
           "bad prefixes rejected");
     vqi_service_free(s);
+
+    /* Nested and disjoint blocks: after normalising, one search decides. */
+    const char *texts[] = {"10.1.0.0/16", "10.0.0.0/8", "10.2.3.0/24", "192.168.0.0/24",
+                           "2001:db8::/32", "2001:db8:1::/48", "::ffff:0:0/96"};
+    prefix list[7];
+    int parsed = 0;
+    for (int i = 0; i < 7; i++)
+        parsed += prefix_parse(texts[i], &list[i]) == 0;
+    CHECK_INT(parsed, 7, "prefixes parsed");
+    /* "::ffff:0:0/96" is every IPv4 address: it swallows the IPv4 blocks. */
+    size_t n = prefixes_normalise(list, 6);
+    CHECK_INT(n, 3, "nested blocks dropped (10/8 keeps 10.1/16 and 10.2.3/24)");
+    struct { const char *a; int in; } probe[] = {
+        {"10.200.0.1", 1}, {"10.1.2.3", 1}, {"9.255.255.255", 0}, {"11.0.0.0", 0},
+        {"192.168.0.255", 1}, {"192.168.1.0", 0}, {"2001:db8:ffff::1", 1},
+        {"2001:db9::", 0}, {"::", 0}, {"ffff::", 0}};
+    for (size_t i = 0; i < sizeof probe / sizeof *probe; i++) {
+        uint8_t a[16];
+        addr(probe[i].a, a);
+        CHECK_INT(prefixes_match(list, n, a), probe[i].in, probe[i].a);
+    }
+    uint8_t v4[16];
+    addr("1.2.3.4", v4);
+    CHECK(prefixes_match(list + 6, 1, v4) == 1, "::ffff:0:0/96 holds every IPv4 address");
+    CHECK(prefixes_match(list, 0, v4) == 0, "empty list");
 }
 
 static void test_sni(void)
