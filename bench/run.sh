@@ -40,7 +40,8 @@ RESULTS=bench/results.md
 REQUET=$SHARED/data/requet/pcap
 EXP46=$REQUET/A_baseline_Mar22_exp_46.pcap
 NETFLIX=$SHARED/data/pcaps/services/ndpi_netflix.pcap
-mkdir -p "$WORK"
+LOGS=$WORK/logs   # per-measurement hyperfine JSON, stdout, stderr, RSS
+mkdir -p "$LOGS"
 
 for tool in hyperfine /usr/bin/time capinfos tshark; do
     command -v "$tool" >/dev/null || { echo "bench: $tool missing (scripts/install-deps.sh bench)" >&2; exit 2; }
@@ -56,30 +57,30 @@ wanted() { [[ " $ONLY " == *" $1 "* ]]; }
 packets() { capinfos -M -c -T -r "$1" | awk -F'\t' '{print $2; exit}'; }
 
 # available LOG CMD: run CMD once (also a warm-up); 0 when it succeeds.
-# The first line of its stderr is kept in $WORK/LOG.err for the skip note.
+# The first line of its stderr is kept in $LOGS/LOG.err for the skip note.
 available() {
     local log=$1; shift
-    sh -c "$1" >/dev/null 2>"$WORK/$log.err"
+    sh -c "$1" >/dev/null 2>"$LOGS/$log.err"
 }
-why() { head -n 1 "$WORK/$1.err" | cut -c1-80; }
+why() { head -n 1 "$LOGS/$1.err" | cut -c1-80; }
 
 # measure KEY RUNS CMD: median wall time (s) of RUNS runs by hyperfine,
 # then one more run under /usr/bin/time for the peak RSS (KB) whose stdout is
-# kept in $WORK/KEY.out.  Sets MED and RSS.
+# kept in $LOGS/KEY.out.  Sets MED and RSS.
 measure() {
     local key=$1 runs=$2 cmd=$3
     say "$key: $runs runs of: $cmd"
-    if ! hyperfine --style none --runs "$runs" --export-json "$WORK/$key.json" "$cmd" \
-            >"$WORK/$key.hyperfine" 2>&1; then
+    if ! hyperfine --style none --runs "$runs" --export-json "$LOGS/$key.json" "$cmd" \
+            >"$LOGS/$key.hyperfine" 2>&1; then
         MED="" RSS=""
-        FAILED+=("$key: $cmd: $(grep -v '^ *$' "$WORK/$key.hyperfine" | tail -n 2 | tr '\n' ' ')")
+        FAILED+=("$key: $cmd: $(grep -v '^ *$' "$LOGS/$key.hyperfine" | tail -n 2 | tr '\n' ' ')")
         say "${FAILED[-1]}"
         return 1
     fi
     MED=$($PY -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' \
-        "$WORK/$key.json")
-    /usr/bin/time -f %M -o "$WORK/$key.rss" sh -c "$cmd" >"$WORK/$key.out" 2>"$WORK/$key.err"
-    RSS=$(tail -n 1 "$WORK/$key.rss")
+        "$LOGS/$key.json")
+    /usr/bin/time -f %M -o "$LOGS/$key.rss" sh -c "$cmd" >"$LOGS/$key.out" 2>"$LOGS/$key.err"
+    RSS=$(tail -n 1 "$LOGS/$key.rss")
     return 0
 }
 
@@ -127,7 +128,7 @@ part1() {
     if measure "$key-python" "$SLOW" "$PY bench/baselines/part1.py '$cap' '$regex' --quiet --timings"; then
         local py=$MED
         row 1 "Part 1, $label ($n pkts)" "Python notebook (scapy+pandas)" "$MED" "$SLOW" "$RSS" \
-            "$(rate "$n" "$MED")" "$(grep -o 'dns_queries.*flows=[0-9]*' "$WORK/$key-python.err")"
+            "$(rate "$n" "$MED")" "$(grep -o 'dns_queries.*flows=[0-9]*' "$LOGS/$key-python.err")"
     fi
     vqi_chain 1 "$label" "$cap" "$svc"
     if [ -z "$CHAIN" ]; then
@@ -209,7 +210,7 @@ training() {
     fi
     local label="Training, 50,000 × 240 (40k train / 10k held out by session)"
     if measure sklearn-rf "$TRAIN_RUNS" "$PY bench/baselines/train_sklearn.py '$base-train.pkl' '$base-test.pkl'"; then
-        acc=$(grep -o 'accuracy=[0-9.]*' "$WORK/sklearn-rf.out")
+        acc=$(grep -o 'accuracy=[0-9.]*' "$LOGS/sklearn-rf.out")
         row 4 "$label" "scikit-learn RandomForest(100, n_jobs=2)" "$MED" "$TRAIN_RUNS" "$RSS" "–" \
             "held-out $acc (load + fit + predict)"
     fi
@@ -219,7 +220,7 @@ training() {
     vqi_training vqi-train-rf "$label" "vqi train --model rf --trees 100" "--model rf --trees 100" "$TRAIN_RUNS"
     [ "${BENCH_TUNE:-0}" = 1 ] || return
     if measure sklearn-grid 1 "$PY bench/baselines/train_sklearn.py '$base-train.pkl' '$base-test.pkl' --tune"; then
-        acc=$(grep -o 'accuracy=[0-9.]*' "$WORK/sklearn-grid.out")
+        acc=$(grep -o 'accuracy=[0-9.]*' "$LOGS/sklearn-grid.out")
         row 4 "$label" "scikit-learn GridSearchCV (4 candidates × 3 folds)" "$MED" 1 "$RSS" "–" "held-out $acc"
     fi
     vqi_training vqi-tune "$label" "vqi train --tune (12 candidates × 5 folds)" "--tune" 1
@@ -239,7 +240,7 @@ vqi_training() {
     local note ev
     ev=$($VQI eval "$WORK/$key.vqi" "$base-test.pkl" 2>&1 |
          grep -i -o -m 1 'accuracy[^0-9]*[0-9.]*' | grep -o '[0-9.]*$')
-    note="held-out accuracy=${ev:-? (vqi eval failed)}; $(grep -o -m 1 'features: [0-9]*' "$WORK/$key.out")"
+    note="held-out accuracy=${ev:-? (vqi eval failed)}; $(grep -o -m 1 'features: [0-9]*' "$LOGS/$key.out")"
     row 4 "$label" "$tool" "$MED" "$runs" "$RSS" "–" "$note (load + fit)"
 }
 
@@ -258,15 +259,24 @@ loading() {
         pd_load=$MED
         row 5 "$label" "pandas.read_pickle" "$MED" "$RUNS" "$RSS" "–" "load only (Python start-up included)"
     fi
+    local pd_csv
     if measure pandas-csv "$SLOW" "$PY bench/baselines/load_pickle.py '$pkl' --csv"; then
+        pd_csv=$MED
         row 5 "$label" "pandas.read_pickle + to_csv" "$MED" "$SLOW" "$RSS" "–" "the same work as an export"
     fi
     if ! available probe-dataset "$VQI dataset export '$pkl'"; then
         skip 5 "$label" "vqi dataset export" "vqi dataset not available: $(why probe-dataset)"
         return
     fi
+    if measure vqi-info "$RUNS" "$VQI dataset info '$pkl'"; then
+        row 5 "$label" "vqi dataset info (load + summary)" "$MED" "$RUNS" "$RSS" "–" \
+            "$(ratio "${pd_load:-0}" "$MED" read_pickle)"
+    fi
     if measure vqi-export "$RUNS" "$VQI dataset export '$pkl'"; then
-        row 5 "$label" "vqi dataset export (to stdout)" "$MED" "$RUNS" "$RSS" "–" "$(ratio "${pd_load:-0}" "$MED" read_pickle)"
+        local same="differs from"
+        cmp -s "$LOGS/vqi-export.out" "$LOGS/pandas-csv.out" && same="byte-identical to"
+        row 5 "$label" "vqi dataset export (to stdout)" "$MED" "$RUNS" "$RSS" "–" \
+            "$(ratio "${pd_csv:-0}" "$MED" "read_pickle + to_csv"); CSV $same pandas to_csv"
     fi
 }
 

@@ -22,7 +22,7 @@ df = pd.read_pickle(sys.argv[1])
 t1 = time.perf_counter()
 extra = ""
 if len(sys.argv) == 3:
-    df.to_csv(sys.stdout, index=False)
+    df.to_csv(sys.stdout)  # with the index, as a notebook user would write it
     extra = " csv=%.3f" % (time.perf_counter() - t1)
 print("pandas: rows=%d columns=%d load=%.3f%s" % (df.shape[0], df.shape[1], t1 - t0, extra),
       file=sys.stderr)
