@@ -71,7 +71,11 @@ const char *vqi_ns_kind_name(vqi_ns_kind kind);
 
 /* DNS over TCP: a per-connection reassembler of 2-byte-length-prefixed
  * messages; the length may arrive in its own segment, a message may span
- * segments.  vqi_dns_stream_feed() calls on_msg for each complete message. */
+ * segments.  vqi_dns_stream_feed() calls on_msg for each complete message.
+ * Bounded: 256 directions tracked (least recently used evicted; FIN/RST
+ * forget one), at most one maximal message buffered per direction; a gap in
+ * the sequence numbers or a segment cut by the snap length drops the
+ * pending message. */
 typedef struct vqi_dns_streams vqi_dns_streams;
 vqi_dns_streams *vqi_dns_streams_new(void);
 void vqi_dns_streams_free(vqi_dns_streams *s);

@@ -5,7 +5,17 @@
  * name of a CNAME chain may match), lies in one of the service's known
  * address prefixes, or its connection's TLS ClientHello carried a matching
  * server name.  The catalogue holds netflix, youtube, twitch and amazon;
- * a user regex may replace the domain list. */
+ * a user regex may replace the domain list.
+ *
+ * Learning is causal (capture order, no look-ahead): an address counts from
+ * the DNS answer that names it on, a TLS connection from its ClientHello on
+ * (its SYN/SYN-ACK/ACK stay unidentified unless DNS or a prefix knows the
+ * server).  Only plain DNS on port 53 teaches addresses (not mDNS/LLMNR/NBNS).
+ * SNI is read from TCP ClientHellos whose server_name lies in the captured
+ * bytes of the first segment; QUIC Initial packets encrypt their ClientHello
+ * (keys derived from the connection id), which this stage does not decrypt:
+ * QUIC connections are identified by DNS or prefixes only.  Verdicts are
+ * kept for 4096 connections (a full probe window evicts an old verdict). */
 #ifndef VQI_SERVICE_H
 #define VQI_SERVICE_H
 
