@@ -173,8 +173,11 @@ void vqi_table_filter_rows(vqi_table *t, const uint8_t *keep)
 {
     size_t out = 0;
     for (size_t r = 0; r < t->nrows; r++) {
-        if (!keep[r])
+        if (!keep[r]) {
+            for (size_t i = 0; i < t->ncols; i++)
+                free_cells(&t->cols[i], r, r + 1);
             continue;
+        }
         if (out != r)
             for (size_t i = 0; i < t->ncols; i++) {
                 vqi_column *c = &t->cols[i];
