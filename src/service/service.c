@@ -42,15 +42,7 @@ static const catalogue_entry catalogue[] = {
 static const char *const catalogue_names[] = {"netflix", "youtube", "twitch", "amazon", NULL};
 
 #define N_PREFIX_MAX 32
-#define CONN_SLOTS 4096         /* TLS connections remembered (power of two) */
-#define CONN_PROBES 8           /* probe window; a full window evicts its first slot */
 #define SNI_MAX 256
-
-typedef struct conn_verdict {
-    uint8_t used, match;
-    uint8_t client[16], server[16];
-    uint16_t cport, sport;
-} conn_verdict;
 
 struct vqi_service {
     char *name;
@@ -62,7 +54,7 @@ struct vqi_service {
     addrset learned;
     vqi_dns_streams *streams;
     vqi_dns_msg msg;            /* scratch: one parse at a time, no per-packet allocation */
-    conn_verdict *conns;        /* CONN_SLOTS */
+    sni_conns *conns;           /* TLS server-name verdicts per connection */
 };
 
 const char *vqi_ident_name(vqi_ident how)
@@ -83,7 +75,7 @@ static vqi_service *service_new(const char *name, vqi_err *err)
     if (s) {
         s->name = strdup(name);
         s->streams = vqi_dns_streams_new();
-        s->conns = calloc(CONN_SLOTS, sizeof *s->conns);
+        s->conns = sni_conns_new();
     }
     if (!s || !s->name || !s->streams || !s->conns) {
         vqi_service_free(s);
@@ -150,7 +142,7 @@ void vqi_service_free(vqi_service *s)
         regfree(&s->re);
     addrset_free(&s->learned);
     vqi_dns_streams_free(s->streams);
-    free(s->conns);
+    sni_conns_free(s->conns);
     free(s->name);
     free(s);
 }
@@ -234,61 +226,9 @@ static void on_tcp_msg(void *ctx, const vqi_packet *p, const uint8_t *m, size_t 
     learn_from_bytes(ctx, m, len);
 }
 
-static size_t conn_hash(const uint8_t client[16], const uint8_t server[16], uint16_t cport,
-                        uint16_t sport)
+static int sni_matches(void *ctx, const char *name)
 {
-    uint64_t h = 1469598103934665603ULL;     /* FNV-1a */
-    for (int i = 0; i < 16; i++)
-        h = (h ^ client[i]) * 1099511628211ULL;
-    for (int i = 0; i < 16; i++)
-        h = (h ^ server[i]) * 1099511628211ULL;
-    h = (h ^ cport) * 1099511628211ULL;
-    h = (h ^ sport) * 1099511628211ULL;
-    return (size_t)(h ^ (h >> 29));
-}
-
-static conn_verdict *conn_lookup(const vqi_service *s, const uint8_t client[16],
-                                 const uint8_t server[16], uint16_t cport, uint16_t sport,
-                                 conn_verdict **free_slot)
-{
-    size_t base = conn_hash(client, server, cport, sport);
-    if (free_slot)
-        *free_slot = NULL;
-    for (size_t k = 0; k < CONN_PROBES; k++) {
-        conn_verdict *c = &s->conns[(base + k) & (CONN_SLOTS - 1)];
-        if (!c->used) {
-            if (free_slot && !*free_slot)
-                *free_slot = c;
-            continue;
-        }
-        if (c->cport == cport && c->sport == sport && !memcmp(c->client, client, 16) &&
-            !memcmp(c->server, server, 16))
-            return c;
-    }
-    /* Window full: the first slot is overwritten (bounded memory; an old
-     * connection loses its verdict). */
-    if (free_slot && !*free_slot)
-        *free_slot = &s->conns[base & (CONN_SLOTS - 1)];
-    return NULL;
-}
-
-static void observe_tls(vqi_service *s, const vqi_packet *p)
-{
-    char sni[SNI_MAX];
-    size_t have = p->payload_caplen < p->payload_len ? p->payload_caplen : p->payload_len;
-    if (tls_client_hello_sni(p->payload, have, sni, sizeof sni) != 1)
-        return;
-    conn_verdict *slot;
-    conn_verdict *c = conn_lookup(s, p->src, p->dst, p->sport, p->dport, &slot);
-    if (!c) {
-        c = slot;
-        c->used = 1;
-        memcpy(c->client, p->src, 16);
-        memcpy(c->server, p->dst, 16);
-        c->cport = p->sport;
-        c->sport = p->dport;
-    }
-    c->match = (uint8_t)vqi_service_name_matches(s, sni);
+    return vqi_service_name_matches(ctx, name);
 }
 
 void vqi_service_observe(vqi_service *s, const vqi_packet *p)
@@ -306,9 +246,10 @@ void vqi_service_observe(vqi_service *s, const vqi_packet *p)
         }
         return;
     }
-    if (p->proto == VQI_PROTO_TCP && p->payload && p->payload_caplen >= 6 &&
-        p->payload[0] == 0x16)
-        observe_tls(s, p);
+    if (p->proto == VQI_PROTO_TCP) {
+        char sni[SNI_MAX];
+        sni_conns_feed(s->conns, p, sni, sizeof sni, sni_matches, s);
+    }
 }
 
 vqi_ident vqi_service_classify(vqi_service *s, const vqi_packet *p, int *remote_is_src)
@@ -325,16 +266,8 @@ vqi_ident vqi_service_classify(vqi_service *s, const vqi_packet *p, int *remote_
     }
     if (addrset_contains(&s->learned, p->dst))
         return VQI_IDENT_DNS;
-    if (p->proto == VQI_PROTO_TCP && p->has_ports) {
-        const conn_verdict *c = conn_lookup(s, p->src, p->dst, p->sport, p->dport, NULL);
-        if (c && c->match)
-            return VQI_IDENT_SNI;                 /* client -> server */
-        c = conn_lookup(s, p->dst, p->src, p->dport, p->sport, NULL);
-        if (c && c->match) {
-            *remote_is_src = 1;                   /* server -> client */
-            return VQI_IDENT_SNI;
-        }
-    }
+    if (p->proto == VQI_PROTO_TCP && p->has_ports && sni_conns_match(s->conns, p, remote_is_src))
+        return VQI_IDENT_SNI;
     if (prefixes_match(s->prefixes, s->n_prefixes, p->src)) {
         *remote_is_src = 1;
         return VQI_IDENT_PREFIX;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../decode/decode.h"
 
 /* A set of 16-byte addresses that remembers insertion order.  Open
  * addressing over indices into the order array: lookups never allocate,
@@ -36,5 +37,20 @@ int prefixes_match(const prefix *px, size_t n, const uint8_t addr[16]);
  * Returns 1 with the name in out, 0 when the bytes are not a ClientHello
  * or carry no host name, -1 when the name lies beyond the bytes present. */
 int tls_client_hello_sni(const uint8_t *p, size_t n, char *out, size_t size);
+
+/* TLS server names per TCP connection (sni_conn.c): verdicts for at most
+ * 4096 connections, ClientHellos spanning segments reassembled for at most
+ * 32 connections at once. */
+typedef struct sni_conns sni_conns;
+sni_conns *sni_conns_new(void);
+void sni_conns_free(sni_conns *t);
+/* Feed a TCP segment (any direction).  When it completes a ClientHello
+ * with a server name: stores matches(ctx, name) as the connection's verdict,
+ * copies the name and returns 1; otherwise 0. */
+int sni_conns_feed(sni_conns *t, const vqi_packet *p, char *name, size_t size,
+                   int (*matches)(void *ctx, const char *name), void *ctx);
+/* 1 when p's connection has a matching verdict; *remote_is_src says whether
+ * the server is p's source. */
+int sni_conns_match(const sni_conns *t, const vqi_packet *p, int *remote_is_src);
 
 #endif

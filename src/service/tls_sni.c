@@ -44,7 +44,11 @@ int tls_client_hello_sni(const uint8_t *p, size_t n, char *out, size_t size)
 {
     cursor c = {p, n, 0, 0};
     size_t v, hs_len, ext_total;
-    if (!p || n < 6 || p[0] != TLS_HANDSHAKE || p[1] != 3 || p[5] != HS_CLIENT_HELLO)
+    if (!p || n == 0 || p[0] != TLS_HANDSHAKE || (n > 1 && p[1] != 3))
+        return 0;
+    if (n < 6)
+        return -1;                 /* a handshake record, its type not yet present */
+    if (p[5] != HS_CLIENT_HELLO)
         return 0;
     if (size)
         out[0] = '\0';

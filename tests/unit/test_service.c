@@ -320,6 +320,86 @@ static void test_sni(void)
     vqi_service_free(s);
 }
 
+/* A ClientHello over several segments (the server name in the last). */
+static void test_sni_segments(void)
+{
+    char path[512], line[8192];
+    static uint8_t hello[4096];
+    const char *fix = getenv("FIX");
+    snprintf(path, sizeof path, "%s/dns/clienthellos.tsv", fix ? fix : "tests/fixtures");
+    FILE *f = fopen(path, "r");
+    size_t len = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "15\t", 3)) {         /* ios.nccp.netflix.com, 517 bytes */
+            line[strcspn(line, "\r\n")] = '\0';
+            len = unhex(strrchr(line, '\t') + 1, hello, sizeof hello);
+        }
+    if (f)
+        fclose(f);
+    CHECK_INT(len, 517, "517-byte hello loaded");
+    vqi_err e = {0};
+    vqi_packet p;
+    int r = -1;
+    const uint32_t seq0 = 4000000000u;              /* wraps around 2^32 on the way */
+    size_t cuts[][3] = {{60, 200, 517}, {5, 6, 517}, {300, 301, 517}, {3, 100, 517}};
+    for (size_t c = 0; c < 4; c++) {
+        vqi_service *s = vqi_service_by_name("netflix", &e);
+        size_t at = 0;
+        for (int k = 0; k < 3; k++) {
+            size_t end = cuts[c][k];
+            packet(&p, VQI_PROTO_TCP, "192.168.1.7", 50200, "198.51.100.9", 443, hello + at,
+                   (uint32_t)(end - at));
+            p.seq = seq0 + (uint32_t)at;
+            vqi_service_observe(s, &p);
+            if (k == 0) {                       /* a retransmission changes nothing */
+                char name[256];
+                vqi_service_observe(s, &p);
+                int early = tls_client_hello_sni(hello, end, name, sizeof name) == 1;
+                CHECK_INT(vqi_service_classify(s, &p, &r), early ? VQI_IDENT_SNI : VQI_IDENT_NONE,
+                          early ? "name in the first segment: known at once" : "not yet known");
+            }
+            at = end;
+        }
+        packet(&p, VQI_PROTO_TCP, "198.51.100.9", 443, "192.168.1.7", 50200, NULL, 0);
+        CHECK(vqi_service_classify(s, &p, &r) == VQI_IDENT_SNI && r == 1,
+              "hello cut at %zu and %zu: sni once whole", cuts[c][0], cuts[c][1]);
+        vqi_service_free(s);
+    }
+    /* A gap, or a segment the capture cut, abandons the hello. */
+    for (int variant = 0; variant < 2; variant++) {
+        vqi_service *s = vqi_service_by_name("netflix", &e);
+        packet(&p, VQI_PROTO_TCP, "192.168.1.7", 50201, "198.51.100.9", 443, hello, 100);
+        p.seq = 1;
+        vqi_service_observe(s, &p);
+        packet(&p, VQI_PROTO_TCP, "192.168.1.7", 50201, "198.51.100.9", 443, hello + 100, 417);
+        p.seq = variant ? 101 : 111;
+        if (variant)
+            p.payload_caplen = 40;
+        vqi_service_observe(s, &p);
+        CHECK_INT(vqi_service_classify(s, &p, &r), VQI_IDENT_NONE,
+                  variant ? "cut continuation: no verdict" : "gap: no verdict");
+        vqi_service_free(s);
+    }
+    /* At most 32 hellos wait at once: the oldest is given up. */
+    vqi_service *s = vqi_service_by_name("netflix", &e);
+    for (uint16_t port = 0; port < 33; port++) {
+        packet(&p, VQI_PROTO_TCP, "192.168.1.7", (uint16_t)(51000 + port), "198.51.100.9", 443,
+               hello, 100);
+        p.seq = 1;
+        vqi_service_observe(s, &p);
+    }
+    int known = 0;
+    for (uint16_t port = 0; port < 33; port++) {
+        packet(&p, VQI_PROTO_TCP, "192.168.1.7", (uint16_t)(51000 + port), "198.51.100.9", 443,
+               hello + 100, 417);
+        p.seq = 101;
+        vqi_service_observe(s, &p);
+        known += vqi_service_classify(s, &p, &r) == VQI_IDENT_SNI;
+    }
+    CHECK_INT(known, 32, "33 interleaved hellos: the 32 newest complete");
+    vqi_service_free(s);
+}
+
 static void test_addrset(void)
 {
     addrset set = {0};
@@ -358,6 +438,7 @@ int main(void)
     test_observe_classify();
     test_prefixes();
     test_sni();
+    test_sni_segments();
     test_addrset();
     return check_done();
 }
