@@ -45,7 +45,8 @@ static const double percentiles[4] = {0.50, 0.75, 0.85, 0.90};
 /* Summarise values (sorted in place: callers do not need their order). */
 static void put_stats(double *row, double *v, size_t n, const stat_cols *c)
 {
-    vqi_sort_doubles(v, n);
+    if (n > 0)                /* qsort(NULL, 0) is undefined behaviour */
+        vqi_sort_doubles(v, n);
     vqi_summary s = vqi_summarize(v, n);
     if (c->avg >= 0) row[c->avg] = s.mean;
     if (c->min >= 0) row[c->min] = s.min;

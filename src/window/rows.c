@@ -58,6 +58,26 @@ static vqi_array ewma_array(const vqi_window_row *r)
     return a;
 }
 
+/* Integers as decimal text without printf (most cells are small counts). */
+static void put_integer(long long v, const char *suffix, char *buf, size_t size)
+{
+    char tmp[32];
+    int n = 0, neg = v < 0;
+    unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t pos = 0;
+    if (neg && pos + 1 < size)
+        buf[pos++] = '-';
+    while (n > 0 && pos + 1 < size)
+        buf[pos++] = tmp[--n];
+    for (; *suffix && pos + 1 < size; suffix++)
+        buf[pos++] = *suffix;
+    buf[pos] = 0;
+}
+
 const char *vqi_window_row_text(const vqi_window_row *r, size_t i, char *buf, size_t size)
 {
     if (size == 0)
@@ -68,12 +88,18 @@ const char *vqi_window_row_text(const vqi_window_row *r, size_t i, char *buf, si
     double x = r->v[i];
     switch (col_type(i)) {
     case VQI_WT_F64:
-        if (!isnan(x))
+        /* integral values below 1e15 print as "N.0" in Python: skip the
+         * shortest-repr search, which dominates the CSV cost */
+        if (isnan(x))
+            break;
+        if (x == floor(x) && fabs(x) < 1e15 && !(x == 0 && signbit(x)))
+            put_integer((long long)x, ".0", buf, size);
+        else
             vqi_format_double(x, buf, size);
         break;
     case VQI_WT_I64:
         if (!isnan(x))
-            snprintf(buf, size, "%lld", (long long)llround(x));
+            put_integer(llround(x), "", buf, size);
         break;
     case VQI_WT_BOOL:
         if (!isnan(x))
