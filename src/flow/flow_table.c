@@ -88,6 +88,12 @@ static uint64_t key_hash(const uint8_t *a, uint16_t pa, const uint8_t *b, uint16
     h = mix(h, load64(b));
     h = mix(h, load64(b + 8));
     h = mix(h, ((uint64_t)pa << 16) | pb);
+    /* murmur3's finalizer: every input bit reaches the low bits the index uses */
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 33;
     return h ? h : 1;
 }
 
@@ -354,7 +360,8 @@ int vqi_flow_track(vqi_flow_table *t, const vqi_packet *p, vqi_flow_hit *hit)
         t->live++;
         dir = (uint8_t)swap;
         is_new = 1;
-    } else {
+    } else if (t->lru_tail != s) {
+        /* bursts of one flow skip the relinking (and its two cache misses) */
         lru_unlink(t, s);
         lru_append(t, s);
     }
