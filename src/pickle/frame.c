@@ -328,6 +328,46 @@ done:
     return col;
 }
 
+/* ---- nullable arrays (Int64, Float64, boolean) ---- */
+
+static int is_masked(const pobj *o)
+{
+    return pobj_is_call_of(o, G_MASKED);
+}
+
+/* values in '_data', missing where '_mask' is true. */
+static vqi_column *add_masked(ctx *x, vqi_table *t, const char *name, const pobj *o)
+{
+    const pobj *st = o->u.call.state;
+    ndarr data, mask;
+    const pobj *d = pobj_dict_get(st, "_data"), *m = pobj_dict_get(st, "_mask");
+    if (!d || !m) {
+        bad(x, "nullable array without _data and _mask");
+        return NULL;
+    }
+    if (nd_from_obj(d, &data, x->a, x->err) < 0 || nd_from_obj(m, &mask, x->a, x->err) < 0)
+        return NULL;
+    if (data.ndim != 1 || mask.ndim != 1 || mask.kind != 'b' || mask.shape[0] != data.shape[0]) {
+        bad(x, "nullable array with a mask of another shape");
+        return NULL;
+    }
+    vqi_column *col = add_array_column(x, t, name, &data, 0);
+    if (!col)
+        return NULL;
+    /* pandas' names of the nullable dtypes: Int64, UInt8, Float64, boolean */
+    if (data.kind == 'b')
+        snprintf(col->dtype, sizeof col->dtype, "boolean");
+    else
+        snprintf(col->dtype, sizeof col->dtype, "%s%u", data.kind == 'f' ? "Float"
+                 : data.kind == 'u' ? "UInt" : "Int", data.itemsize * 8);
+    for (size_t r = 0; r < t->nrows; r++)
+        if (mask.raw[r] && vqi_table_set_na(t, col, r) < 0) {
+            oom(x);
+            return NULL;
+        }
+    return col;
+}
+
 /* ---- index ---- */
 
 /* The first index decides the row count; later ones must agree. */
@@ -591,7 +631,7 @@ static int manager_parts(ctx *x, const pobj *mgr, const pobj **axes, block **blo
 
 typedef struct built_block {
     ndarr nd;
-    int categorical;
+    int categorical;         /* a 1-D extension array: Categorical or nullable */
     uint64_t width;          /* columns held */
 } built_block;
 
@@ -623,8 +663,8 @@ static int build_columns(ctx *x, vqi_table *t, const block *blocks, size_t nb,
     for (size_t i = 0; i < ncols; i++)
         slot_b[i] = SIZE_MAX;
     for (size_t b = 0; b < nb; b++) {
-        if (is_categorical(blocks[b].values)) {
-            bb[b].categorical = 1;
+        if (is_categorical(blocks[b].values) || is_masked(blocks[b].values)) {
+            bb[b].categorical = 1;      /* 1-D extension arrays: one column */
             bb[b].width = 1;
         } else {
             if (nd_from_obj(blocks[b].values, &bb[b].nd, x->a, x->err) < 0)
@@ -660,8 +700,10 @@ static int build_columns(ctx *x, vqi_table *t, const block *blocks, size_t nb,
         }
         const char *name = names ? vqi_cell_text(&names->cols[0], i, buf, sizeof buf) : series_name;
         const built_block *b = &bb[slot_b[i]];
-        vqi_column *col = b->categorical ? add_categorical(x, t, name, blocks[slot_b[i]].values)
-                                         : add_array_column(x, t, name, &b->nd, slot_k[i]);
+        const pobj *v = blocks[slot_b[i]].values;
+        vqi_column *col = !b->categorical ? add_array_column(x, t, name, &b->nd, slot_k[i])
+                        : is_masked(v) ? add_masked(x, t, name, v)
+                                       : add_categorical(x, t, name, v);
         if (!col)
             goto done;
     }

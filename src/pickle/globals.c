@@ -61,6 +61,16 @@ static const allowed ALLOWED[] = {
     {"pandas._libs.tslibs.offsets", NULL, G_OFFSET},
     {"pandas.tseries.offsets", NULL, G_OFFSET},
     {"pandas._libs.tslibs.timestamps", "_unpickle_timestamp", G_TIMESTAMP},
+    {"pandas.core.arrays.integer", "IntegerArray", G_MASKED},
+    {"pandas.core.arrays.floating", "FloatingArray", G_MASKED},
+    {"pandas.core.arrays.boolean", "BooleanArray", G_MASKED},
+    {"pandas.core.arrays.integer", NULL, G_MASKED_DTYPE},      /* Int8Dtype ... UInt64Dtype */
+    {"pandas.core.arrays.floating", NULL, G_MASKED_DTYPE},
+    {"pandas.core.arrays.boolean", "BooleanDtype", G_MASKED_DTYPE},
+    {"builtins", "bytes", G_BYTES},
+    {"__builtin__", "bytes", G_BYTES},
+    {"builtins", "bytearray", G_BYTES},
+    {"__builtin__", "bytearray", G_BYTES},
     {"numpy", "ndarray", G_NP_NDARRAY},
     {"numpy", "dtype", G_NP_DTYPE},
     {"numpy.core.multiarray", "_reconstruct", G_NP_RECONSTRUCT},
@@ -94,7 +104,8 @@ static const char *const GLOBAL_NAMES[G_COUNT] = {
     [G_NP_SCALAR] = "numpy scalar", [G_COPYREG_RECONSTRUCTOR] = "copyreg._reconstructor",
     [G_SLICE] = "slice", [G_OBJECT] = "object", [G_CODECS_ENCODE] = "_codecs.encode",
     [G_PARTIAL] = "functools.partial", [G_OFFSET] = "a pandas offset",
-    [G_TIMESTAMP] = "Timestamp",
+    [G_TIMESTAMP] = "Timestamp", [G_MASKED] = "a nullable pandas array",
+    [G_BYTES] = "bytes", [G_MASKED_DTYPE] = "a nullable dtype",
 };
 
 const char *pvm_global_name(int gid)

@@ -42,6 +42,9 @@ typedef enum {
     G_COPYREG_RECONSTRUCTOR, G_SLICE, G_OBJECT, G_CODECS_ENCODE, G_PARTIAL,
     G_OFFSET,            /* pandas._libs.tslibs.offsets.* (an index's freq) */
     G_TIMESTAMP,         /* pandas._libs.tslibs.timestamps._unpickle_timestamp */
+    G_MASKED,            /* nullable IntegerArray / FloatingArray / BooleanArray */
+    G_BYTES,             /* builtins.bytes / bytearray (Python 3 protocol 2) */
+    G_MASKED_DTYPE,      /* Int64Dtype, Float64Dtype, BooleanDtype ... */
     G_COUNT
 } gid;
 

@@ -295,7 +295,8 @@ static pobj *global_obj(vm *m, const uint8_t *mod, size_t modn, const uint8_t *n
             if ((unsigned char)*c < 32 || (unsigned char)*c > 126)
                 *c = '?';
         vqi_err_set(m->err, VQI_EXIT_USAGE,
-                    "refusing global %s (not part of a pandas DataFrame pickle)", buf);
+                    "refusing global %s (not among the pandas/numpy names of a DataFrame "
+                    "that vqi accepts)", buf);
         return NULL;
     }
     pobj *o = new_obj(m, P_GLOBAL);
@@ -318,6 +319,12 @@ static pobj *apply(vm *m, pobj *fn, pobj *args)
     }
     if (fn->gid == G_CODECS_ENCODE)
         return codecs_encode(m, args);
+    if (fn->gid == G_BYTES) {
+        /* bytes() / bytearray(): empty; bytearray(text, 'latin-1'): its bytes */
+        if (args->u.seq.n == 0)
+            return str_obj(m, P_BYTES, (const uint8_t *)"", 0);
+        return codecs_encode(m, args);
+    }
     if (fn->gid == G_COPYREG_RECONSTRUCTOR) {
         /* _reconstructor(cls, object, None) is cls.__new__(cls) */
         pobj *cls = args->u.seq.n ? args->u.seq.v[0] : NULL;

@@ -235,6 +235,9 @@ double vqi_cell_f64(const vqi_column *c, size_t row)
     switch (c->type) {
     case VQI_COL_F64: return c->f64[row];
     case VQI_COL_I64:
+        if (strcmp(c->dtype, "uint64") == 0 || strcmp(c->dtype, "UInt64") == 0)
+            return (double)(uint64_t)c->i64[row];     /* stored as the same 64 bits */
+        return (double)c->i64[row];
     case VQI_COL_DATETIME: return (double)c->i64[row];
     case VQI_COL_BOOL: return c->b[row] ? 1.0 : 0.0;
     case VQI_COL_STR: {

@@ -500,7 +500,12 @@ const char *vqi_cell_text(const vqi_column *c, size_t row, char *buf, size_t siz
         else
             vqi_format_double(c->f64[row], buf, size);
         break;
-    case VQI_COL_I64: snprintf(buf, size, "%lld", (long long)c->i64[row]); break;
+    case VQI_COL_I64:
+        if (strcmp(c->dtype, "uint64") == 0 || strcmp(c->dtype, "UInt64") == 0)
+            snprintf(buf, size, "%llu", (unsigned long long)(uint64_t)c->i64[row]);
+        else
+            snprintf(buf, size, "%lld", (long long)c->i64[row]);
+        break;
     case VQI_COL_BOOL: snprintf(buf, size, "%s", c->b[row] ? "True" : "False"); break;
     case VQI_COL_STR: snprintf(buf, size, "%s", c->str[row]); break;
     case VQI_COL_DATETIME: vqi_format_datetime(c->i64[row], 1, buf, size); break;

@@ -45,7 +45,7 @@ done
 check_eq "hostile fixtures present" "$n" 5
 "$VQI" dataset info "$P/evil_os_system.pkl" 2>"$TMP/e.err"
 check_eq "os.system named" "$(cat "$TMP/e.err")" \
-    "vqi: $P/evil_os_system.pkl: refusing global os.system (not part of a pandas DataFrame pickle)"
+    "vqi: $P/evil_os_system.pkl: refusing global os.system (not among the pandas/numpy names of a DataFrame that vqi accepts)"
 { printf '\x80\x02'; head -c 100000 /dev/zero | tr '\0' ']'; head -c 99999 /dev/zero | tr '\0' 'a'; printf '.'; } >"$TMP/nested.pkl"
 check_exit "100,000 nested lists: exit 2" 2 "$VQI" dataset info "$TMP/nested.pkl"
 { printf '\x80\x02'; head -c 2000000 /dev/zero | tr '\0' '('; printf '.'; } >"$TMP/marks.pkl"

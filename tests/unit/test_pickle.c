@@ -141,6 +141,12 @@ static void test_fixtures(void)
         {"strindex_p2.pkl", "strindex.csv"}, {"strindex_p5.pkl", "strindex.csv"},
         {"series_p2.pkl", "series.csv"}, {"series_p5.pkl", "series.csv"},
         {"py2_p0.pkl", "py2.csv"}, {"py2_p2.pkl", "py2.csv"},
+        {"fortran_p2.pkl", "fortran.csv"}, {"fortran_p5.pkl", "fortran.csv"},
+        {"numbers_p2.pkl", "numbers.csv"}, {"numbers_p5.pkl", "numbers.csv"},
+        {"empty_p2.pkl", "empty.csv"}, {"empty_p5.pkl", "empty.csv"},
+        {"intcols_p2.pkl", "intcols.csv"}, {"intcols_p5.pkl", "intcols.csv"},
+        {"unnamed_series_p2.pkl", "unnamed_series.csv"},
+        {"unnamed_series_p5.pkl", "unnamed_series.csv"},
         {"netflix_head5_pandas2_numpy2_p5.pkl", "netflix_head5.csv"},
         {"netflix_head5_pandas1_p5.pkl.xz", "netflix_head5.csv"},
         {"video_head5_pandas1_p4.pkl.gz", "video_head5.csv"},
@@ -185,6 +191,12 @@ static void test_types(void)
     CHECK(t && t->cols[0].is_index && t->cols[1].is_index && !t->cols[2].is_index &&
           strcmp(t->cols[1].name, "t") == 0 && t->cols[1].i64[1] == 10,
           "MultiIndex: one index column per level");
+    vqi_table_free(t);
+    t = vqi_table_read(FIX "numbers_p5.pkl", &e);
+    CHECK(t && strcmp(t->cols[6].dtype, "Int64") == 0 && vqi_cell_is_na(&t->cols[6], 1) &&
+          t->cols[6].i64[0] == 1, "nullable Int64: value and <NA>");
+    CHECK(t && vqi_cell_f64(&t->cols[5], 0) == 18446744073709551615.0, "uint64 max as a number");
+    CHECK(t && t->cols[1].f64[1] == -2.5 && t->cols[2].i64[1] == -2, "big-endian values");
     vqi_table_free(t);
     t = vqi_table_read(FIX "py2_p2.pkl", &e);
     CHECK(t && strcmp(t->cols[4].str[0], "caf\xc3\xa9") == 0, "Python 2 byte string as latin-1");
