@@ -351,6 +351,48 @@ static void test_featset_subflows(void)
     vqi_featset_free(fs);
 }
 
+/* The service report on hand-made packets: an out-of-order packet lands in
+ * its own window and counts as a 0 gap; unidentified packets only count in
+ * the capture totals. */
+static void test_report(void)
+{
+    vqi_err err = {0};
+    vqi_report *r = vqi_report_new(10, &err);
+    double t[] = {5, 15, 12, 25};
+    for (int i = 0; i < 4; i++) {
+        vqi_packet p = pkt(t[i], 1, 1000, 2, 443, 6, VQI_TCP_ACK, 100 * (i + 1));
+        vqi_report_add(r, &p, 1, &err);
+    }
+    vqi_packet other = pkt(30, 3, 53, 1, 999, 17, 0, 80);
+    vqi_report_add(r, &other, 0, &err);
+    vqi_packet dns = pkt(31, 1, 999, 3, 53, 17, 0, 70);
+    vqi_report_add(r, &dns, 2, &err);
+    vqi_service_report rep;
+    CHECK_INT(vqi_report_finish(r, &rep, &err), 0, "report finished");
+    CHECK_INT(rep.capture_packets, 6, "capture packets");
+    CHECK_INT(rep.packets, 5, "service packets");
+    CHECK_INT(rep.bytes, 1070, "service bytes");
+    CHECK_INT(rep.by_ident[1], 4, "identified by method 1");
+    CHECK_INT(rep.by_ident[2], 1, "identified by method 2");
+    CHECK_INT(rep.by_proto[VQI_REPORT_DNS], 1, "DNS by port");
+    CHECK_INT(rep.by_proto[VQI_REPORT_TCP], 4, "TCP");
+    /* gaps in arrival order: 10, 12-15 -> 0, 25-15 = 10, 31-25 = 6 */
+    CHECK_INT(rep.iat.count, 4, "n-1 gaps");
+    CHECK_NEAR(rep.iat.mean, 6.5, 1e-12, "IAT mean");
+    CHECK_NEAR(rep.iat.min, 0, 0, "backwards gap counts as 0");
+    CHECK_NEAR(rep.length.p50, 200, 1e-12, "length median of 70,100,200,300,400");
+    CHECK_INT(rep.n_windows, 4, "windows 0, 10, 20, 30");
+    CHECK(rep.n_windows == 4 && rep.windows[1].start == 10 && rep.windows[1].packets == 2,
+          "out-of-order packet counted in window 10");
+    CHECK(rep.n_windows == 4 && rep.windows[3].start == 30 && rep.windows[3].packets == 1,
+          "window 30 holds the DNS packet only");
+    CHECK_INT(rep.flows, 2, "two bidirectional flows");
+    CHECK_INT(rep.uni_flows, 2, "two unidirectional flows");
+    CHECK_NEAR(rep.flow_packets.max, 4, 0, "packets of the TCP flow");
+    vqi_service_report_free(&rep);
+    vqi_report_free(r);
+}
+
 int main(void)
 {
     test_table_basic();
@@ -362,5 +404,6 @@ int main(void)
     test_feature_vectors();
     test_featset_netml();
     test_featset_subflows();
+    test_report();
     return check_done();
 }
