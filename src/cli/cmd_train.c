@@ -13,6 +13,7 @@
 
 #include "../model/model.h"
 #include "../table/table.h"
+#include "../util/output.h"
 
 #define DEFAULT_CLASSES "240,360,480,720,1080"
 
@@ -359,9 +360,16 @@ int cmd_train(int argc, char **argv)
         return rc == 1 ? VQI_EXIT_OK : rc;
     prefer_passive_threads();
     FILE *log = strcmp(o.output, "-") == 0 ? stderr : stdout;
+    vqi_err e = {0};
+    /* opened first: an unwritable output fails before minutes of training */
+    vqi_out *out = vqi_out_open(o.output, &e);
+    if (!out)
+        return cli_error(o.output, &e);
     vqi_table *t = read_all(argv + first, argc - first, &rc);
-    if (!t)
+    if (!t) {
+        vqi_out_abort(out);
         return rc;
+    }
     char desc[512];
     snprintf(desc, sizeof desc, "%s%s", argv[first], argc - first > 1 ? " and more" : "");
     fprintf(log, "data: %d file%s, %zu rows x %zu columns\n", argc - first,
@@ -375,7 +383,6 @@ int cmd_train(int argc, char **argv)
                              .group = o.split == VQI_SPLIT_GROUP || o.tune ? o.group : NULL};
     if (spec.group && vqi_table_find(t, spec.group) < 0 && o.split != VQI_SPLIT_GROUP)
         spec.group = NULL;   /* --tune without groups falls back to row folds */
-    vqi_err e = {0};
     vqi_dataset *d = vqi_dataset_build(t, &spec, &e);
     vqi_model *m = NULL;
     size_t *tr = NULL, *te = NULL, ntr = 0, nte = 0;
@@ -445,13 +452,20 @@ int cmd_train(int argc, char **argv)
         goto done;
     vqi_model_set_text(&m->cleaning, cleaning, &e);
     vqi_model_set_text(&m->summary, summary, &e);
-    if (vqi_model_save(m, o.output, &e) < 0) {
+    if (vqi_model_write(m, vqi_out_file(out), &e) < 0) {
+        rc = cli_error(o.output, &e);
+        goto done;   /* out aborted below */
+    }
+    vqi_out *committing = out;
+    out = NULL;   /* commit frees it, also when failing */
+    if (vqi_out_commit(committing, &e) < 0) {
         rc = cli_error(o.output, &e);
         goto done;
     }
     if (log == stdout)
         fprintf(log, "model saved: %s\n", o.output);
 done:
+    vqi_out_abort(out);
     free(cleaning);
     free(summary);
     free(tr);
