@@ -305,17 +305,17 @@ int cmd_flows(int argc, char **argv)
                 return cli_usage_error("flows", "--dim wants an integer >= 2, not '%s'", optarg);
             break;
         case O_INTERVAL:
-            if (parse_double(optarg, &interval))
+            if (parse_double(optarg, &interval) || interval > 1e9)
                 return cli_usage_error("flows", "--interval wants seconds, not '%s'", optarg);
             break;
         case O_SAMP:
-            if (parse_double(optarg, &samp))
+            if (parse_double(optarg, &samp) || samp > 1e9)
                 return cli_usage_error("flows", "--samp-rate wants seconds, not '%s'", optarg);
             break;
         case O_IDLE:
-            if (parse_double(optarg, &idle) || idle <= 0)
-                return cli_usage_error("flows", "--idle-timeout wants seconds > 0, not '%s'",
-                                       optarg);
+            if (parse_double(optarg, &idle) || idle <= 0 || idle > 1e9)
+                return cli_usage_error("flows", "--idle-timeout wants seconds in (0, 1e9], "
+                                       "not '%s'", optarg);
             break;
         case O_MAXFLOWS:
             if (parse_double(optarg, &max_flows) || max_flows < 1 || max_flows > 1e9)

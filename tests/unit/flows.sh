@@ -75,6 +75,7 @@ check_exit "unknown feature: exit 2" 2 "$VQI" flows --features fft "$CAP"
 check_exit "unknown service: exit 2" 2 "$VQI" flows --service nosuch "$CAP"
 check_exit "no capture: exit 2" 2 "$VQI" flows
 check_exit "bad --dim: exit 2" 2 "$VQI" flows --features iat --dim 1 "$CAP"
+check_exit "absurd --idle-timeout: exit 2" 2 "$VQI" flows --idle-timeout 1e300 "$CAP"
 check_exit "--help: exit 0" 0 "$VQI" flows --help
 check_eq "empty service selection: header only" \
     "$("$VQI" flows --service netflix "$CAP" | wc -l)" "1"
