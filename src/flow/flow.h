@@ -8,8 +8,10 @@
  * each packet is told its direction (0 = client->server, 1 = server->client).
  * The client is the initiator: the source of the flow's first packet, except
  * that a TCP SYN+ACK as first packet makes its destination the client (a pure
- * SYN always names its source as client).  Packets without ports (non-first
- * fragments, ICMP, other protocols) are keyed with ports 0.
+ * SYN always names its source as client).  A pure SYN on a flow that has seen
+ * FIN or RST ends it (VQI_FLOW_END_REUSE) and starts a new one: port reuse.
+ * Packets without ports (non-first fragments, ICMP, other protocols) are
+ * keyed with ports 0.
  *
  * Each slot carries a fixed-size user payload (chosen at creation, zeroed
  * when a flow starts, 16-byte aligned) so later stages keep per-flow state
