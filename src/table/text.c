@@ -407,7 +407,67 @@ static void format_float_elem(sbuf *b, const floatfmt *f, double v)
 }
 
 /* numpy summarises arrays of more than 1000 elements: 3 edge items. */
-enum { NP_THRESHOLD = 1000, NP_EDGE = 3 };
+enum { NP_THRESHOLD = 1000, NP_EDGE = 3, NP_LINEWIDTH = 75 };
+
+typedef struct numfmt {
+    const floatfmt *ff;
+    int intw, is_int;
+} numfmt;
+
+/* numpy's _extendLine: start a new line (indented by hang) before word when
+ * the line would grow past width, unless the line holds only the indent. */
+static void extend_line(sbuf *s, sbuf *line, const char *word, int width, int hang)
+{
+    if ((int)line->n + (int)strlen(word) > width && (int)line->n > hang) {
+        size_t n = line->n;
+        while (n > 0 && line->s[n - 1] == ' ')
+            n--;
+        sb_put(s, line->s, n);
+        sb_str(s, "\n");
+        line->n = 0;
+        sb_spaces(line, hang);
+    }
+    sb_str(line, word);
+}
+
+/* The last axis: "[a b c]" wrapped at width, continuation lines indented by
+ * hang spaces, "..." in the middle when summarising. */
+static void format_row(sbuf *out, const double *v, size_t n, int summarise, const numfmt *nf,
+                       int hang, int width)
+{
+    int elem_width = width - 1;            /* room for the closing ']' */
+    sbuf s = {0}, line = {0}, word = {0};
+    sb_spaces(&line, hang);
+    for (size_t i = 0; i < n; i++) {
+        if (summarise && n > 2 * NP_EDGE && i >= NP_EDGE && i < n - NP_EDGE) {
+            if (i == NP_EDGE) {
+                extend_line(&s, &line, "...", elem_width, hang);
+                sb_str(&line, " ");
+            }
+            continue;
+        }
+        word.n = 0;
+        if (nf->is_int) {
+            char t[32];
+            int w = snprintf(t, sizeof t, "%lld", (long long)v[i]);
+            sb_spaces(&word, nf->intw - w);
+            sb_str(&word, t);
+        } else
+            format_float_elem(&word, nf->ff, v[i]);
+        extend_line(&s, &line, word.s ? word.s : "", elem_width, hang);
+        if (i + 1 < n)
+            sb_str(&line, " ");
+    }
+    sb_put(&s, line.s, line.n);
+    sb_str(out, "[");
+    if (s.n > (size_t)hang)
+        sb_put(out, s.s + hang, s.n - (size_t)hang);
+    sb_str(out, "]");
+    out->oom |= s.oom | line.oom | word.oom;
+    free(s.s);
+    free(line.s);
+    free(word.s);
+}
 
 char *vqi_array_text(const vqi_array *a)
 {
@@ -440,45 +500,33 @@ char *vqi_array_text(const vqi_array *a)
             if (w > intw) intw = w;
         }
     free(shown);
-    /* 2-D: "[[a b]\n [c d]]"; 1-D: "[a b c]"; summarised with "..." */
-    sb_str(&b, a->ndim == 2 ? "[" : "");
-    for (size_t r = 0; r < rows; r++) {
-        if (summarise && rows > 2 * NP_EDGE && r >= NP_EDGE && r < rows - NP_EDGE) {
-            if (r == NP_EDGE)
-                sb_str(&b, a->ndim == 2 ? "...\n " : "... ");
-            continue;
-        }
-        if (a->ndim == 2 || r == 0)
-            sb_str(&b, "[");
-        for (size_t c = 0; c < cols; c++) {
-            if (summarise && cols > 2 * NP_EDGE && c >= NP_EDGE && c < cols - NP_EDGE) {
-                if (c == NP_EDGE)
-                    sb_str(&b, "... ");
+    numfmt nf = {&ff, intw, a->is_int};
+    if (rows == 0 || cols == 0)
+        sb_str(&b, "[]");
+    else if (a->ndim != 2)
+        format_row(&b, a->v, rows, summarise, &nf, 1, NP_LINEWIDTH);
+    else {
+        /* numpy's recurser for the outer axis: rows joined by "\n", each
+         * indented by one space, the first space replaced by the '[' */
+        sbuf s = {0};
+        for (size_t r = 0; r < rows; r++) {
+            if (summarise && rows > 2 * NP_EDGE && r >= NP_EDGE && r < rows - NP_EDGE) {
+                if (r == NP_EDGE)
+                    sb_str(&s, " ...\n");
                 continue;
             }
-            double v = a->v[r * cols + c];
-            if (a->is_int) {
-                char t[32];
-                int w = snprintf(t, sizeof t, "%lld", (long long)v);
-                sb_spaces(&b, intw - w);
-                sb_str(&b, t);
-            } else
-                format_float_elem(&b, &ff, v);
-            if (c + 1 < cols)
-                sb_str(&b, " ");
-        }
-        if (a->ndim == 2) {
-            sb_str(&b, "]");
+            sb_str(&s, " ");
+            format_row(&s, a->v + r * cols, cols, summarise, &nf, 2, NP_LINEWIDTH - 1);
             if (r + 1 < rows)
-                sb_str(&b, "\n ");
-        } else if (r + 1 < rows)
-            sb_str(&b, " ");
+                sb_str(&s, "\n");
+        }
+        sb_str(&b, "[");
+        if (s.n > 1)
+            sb_put(&b, s.s + 1, s.n - 1);
+        sb_str(&b, "]");
+        b.oom |= s.oom;
+        free(s.s);
     }
-    if (rows == 0 || cols == 0) {
-        b.n = 0;
-        sb_str(&b, a->ndim == 2 && rows > 0 ? "[]" : "[]");
-    }
-    sb_str(&b, a->ndim == 2 && rows > 0 && cols > 0 ? "]" : rows > 0 && cols > 0 ? "]" : "");
     if (b.oom) {
         free(b.s);
         return NULL;

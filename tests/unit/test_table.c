@@ -213,6 +213,56 @@ static void test_array_text(void)
     free(s);
 }
 
+/* numpy's str() for every case of arrays.tsv (gen_arrays.py). */
+static void test_numpy_text(void)
+{
+    FILE *f = fopen(FIX "arrays.tsv", "r");
+    CHECK(f != NULL, "open arrays.tsv");
+    if (!f)
+        return;
+    static char line[1 << 16];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *field[6];
+        char *p = line;
+        for (int i = 0; i < 6; i++) {
+            field[i] = p;
+            p = strchr(p, i < 5 ? '\t' : '\n');
+            if (p)
+                *p++ = '\0';
+            else
+                break;
+        }
+        vqi_array a = {0};
+        a.ndim = (uint8_t)atoi(field[0]);
+        a.shape[0] = (uint32_t)atoi(field[1]);
+        a.shape[1] = (uint32_t)atoi(field[2]);
+        a.is_int = (uint8_t)atoi(field[3]);
+        a.v = malloc(5000 * sizeof(double));
+        for (char *tok = strtok(field[4], " "); tok && a.n < 5000; tok = strtok(NULL, " "))
+            a.v[a.n++] = strtod(tok, NULL);
+        /* expected: \n escapes back to newlines */
+        char *w = field[5], *o = field[5];
+        for (; *w; w++, o++) {
+            if (w[0] == '\\' && w[1] == 'n') {
+                *o = '\n';
+                w++;
+            } else
+                *o = *w;
+        }
+        *o = '\0';
+        char *got = vqi_array_text(&a);
+        CHECK(got && strcmp(got, field[5]) == 0, "numpy str() case %d (%u values)", n, a.n);
+        if (got && strcmp(got, field[5]) != 0)
+            printf("# got  %s\n# want %s\n", got, field[5]);
+        free(got);
+        free(a.v);
+        n++;
+    }
+    fclose(f);
+    CHECK_INT(n, 18, "array cases");
+}
+
 int main(void)
 {
     test_float_repr();
@@ -220,5 +270,6 @@ int main(void)
     test_csv_roundtrip();
     test_csv_edge();
     test_array_text();
+    test_numpy_text();
     return check_done();
 }
