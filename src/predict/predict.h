@@ -14,6 +14,7 @@
 #define VQI_PREDICT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../model/model.h"
@@ -114,6 +115,66 @@ int vqi_predictor_row(vqi_predictor *pr, const vqi_window_row *r, double *proba,
 /* Does the model use only columns the window stage produces?  Returns 0,
  * or -1 with err naming the first missing one (checked at start-up). */
 int vqi_predictor_check(const vqi_model *m, const vqi_window_config *cfg, vqi_err *err);
+
+/* --------------------------------------------------------------- live -- */
+
+/* The monitor pipeline: frames of a live interface (libpcap) or of a
+ * capture file -> decode -> service -> windows -> (model) -> one record per
+ * window as soon as it closes.
+ *
+ * Live frames are read by a capture thread into a bounded ring of snaplen-
+ * sized slots (no allocation per packet; when the ring is full the kernel
+ * buffer fills and libpcap counts drops), so that the main thread can also
+ * close windows on a clock: during silence, every 250 ms it feeds the window
+ * stage a non-IP "tick" at now - tick_delay, which closes every window whose
+ * end has passed (the window stage only advances on packets).  A replayed
+ * file (--realtime) is paced by the main thread at the capture's original
+ * pace, with the same ticks at the replay clock; without realtime it runs as
+ * fast as possible, exactly like `vqi windows` on the file. */
+typedef struct vqi_monitor_config {
+    const char *iface;          /* live interface, or NULL */
+    const char *file;           /* capture file to replay, or NULL */
+    int realtime;               /* file: sleep until each packet's time offset */
+    const char *bpf;            /* live: capture filter, NULL = none */
+    int snaplen;                /* live: bytes kept per frame (slot size) */
+    int promisc;
+    const vqi_window_config *win;
+    vqi_service *svc;
+    const vqi_model *model;     /* NULL: records without predictions */
+    double tick_delay_s;        /* live ticks lag the clock by this (default 1 s) */
+} vqi_monitor_config;
+
+typedef struct vqi_monitor_stats {
+    uint64_t frames;            /* frames read */
+    uint64_t kernel_drops;      /* libpcap ps_drop (live), cumulative */
+    uint64_t iface_drops;       /* libpcap ps_ifdrop (live), cumulative */
+    uint64_t ring_full;         /* live: times the capture thread waited for ring room */
+    uint64_t windows;           /* records emitted */
+} vqi_monitor_stats;
+
+typedef struct vqi_monitor_record {
+    const vqi_window_row *row;
+    int predicted;              /* class index, -1 without a model */
+    const double *proba;        /* model->nclasses values, NULL without a model */
+    vqi_monitor_stats stats;    /* at the time the window closed */
+} vqi_monitor_record;
+
+/* Return 0 to go on, non-zero to stop the monitor (run returns -1). */
+typedef int (*vqi_monitor_emit_fn)(void *ctx, const vqi_monitor_record *r);
+
+typedef struct vqi_monitor vqi_monitor;
+
+/* Opens the interface or file (errors: no such interface, no permission,
+ * bad filter, not a capture: code VQI_EXIT_USAGE). */
+vqi_monitor *vqi_monitor_open(const vqi_monitor_config *cfg, vqi_monitor_emit_fn emit,
+                              void *ctx, vqi_err *err);
+/* Run until the file ends or vqi_monitor_stop(); then the open windows are
+ * flushed (emitted) and 0 is returned; -1 on a capture / emit failure. */
+int vqi_monitor_run(vqi_monitor *mon, vqi_err *err);
+/* Ask run to stop; async-signal-safe (call it from a SIGINT handler). */
+void vqi_monitor_stop(vqi_monitor *mon);
+void vqi_monitor_get_stats(vqi_monitor *mon, vqi_monitor_stats *s);
+void vqi_monitor_close(vqi_monitor *mon);
 
 /* ------------------------------------------------------------ helpers -- */
 
