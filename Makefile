@@ -39,7 +39,7 @@ deps:
 
 # ./vqi is a copy of the binary of the current mode (release or san).
 vqi: $(BUILD)/vqi FORCE
-	@cmp -s $< $@ || cp $< $@
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 $(BUILD)/vqi: $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)

@@ -63,11 +63,14 @@ static int cmp_double(const void *a, const void *b)
 
 void vqi_sort_doubles(double *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_double);
+    if (n > 1)      /* qsort(NULL, 0) is undefined behaviour */
+        qsort(v, n, sizeof *v, cmp_double);
 }
 
 double vqi_quantile(const double *v, size_t n, double q, double *scratch)
 {
+    if (n == 0)
+        return 0;
     memcpy(scratch, v, n * sizeof *v);
     vqi_sort_doubles(scratch, n);
     return vqi_quantile_sorted(scratch, n, q);
