@@ -64,6 +64,55 @@ static const char *describe(const pobj *o)
     return "an object";
 }
 
+/* numpy.float64(2.5), numpy.int64(7), numpy.bool_(True) ... in an object
+ * column: the text numpy's str() gives them. */
+static char *numpy_scalar_text(ctx *x, const pobj *o, int *null)
+{
+    ndarr a;
+    char buf[64];
+    if (nd_scalar(o, &a, x->err) < 0)
+        return NULL;
+    if (a.kind == 'f') {
+        double v = nd_get_f64(&a, 0);
+        if (isnan(v)) {
+            *null = 1;
+            return NULL;
+        }
+        if (a.itemsize == 4)
+            vqi_format_float32(v, buf, sizeof buf);
+        else
+            vqi_format_double(v, buf, sizeof buf);
+    } else if (a.kind == 'b')
+        snprintf(buf, sizeof buf, "%s", nd_get_i64(&a, 0) ? "True" : "False");
+    else if (a.kind == 'u')
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)(uint64_t)nd_get_i64(&a, 0));
+    else if (a.kind == 'i')
+        snprintf(buf, sizeof buf, "%lld", (long long)nd_get_i64(&a, 0));
+    else {
+        bad(x, "numpy scalar of an unsupported kind inside an object column");
+        return NULL;
+    }
+    return strdup(buf);
+}
+
+/* pandas.Timestamp (naive) in an object column: str(Timestamp), i.e.
+ * seconds, plus microseconds or nanoseconds when there are any. */
+static char *timestamp_text(ctx *x, const pobj *o)
+{
+    int64_t ns;
+    const pobj *tz = pobj_arg(o, 2);
+    if (!pobj_int(pobj_arg(o, 0), &ns) || (tz && tz->type != P_NONE)) {
+        bad(x, "Timestamp with a time zone or without a value");
+        return NULL;
+    }
+    int64_t frac = ns % 1000000000;
+    if (frac < 0)
+        frac += 1000000000;
+    char buf[64];
+    vqi_format_datetime(ns, frac % 1000 ? 4 : frac ? 3 : 1, buf, sizeof buf);
+    return strdup(buf);
+}
+
 /* Text of a scalar object the way pandas writes it in a CSV cell; *null
  * set for None / NaN.  Returns malloc'd text, NULL on unsupported objects
  * (err filled) or out of memory. */
@@ -105,6 +154,10 @@ static char *scalar_text(ctx *x, const pobj *o, int *null)
         return strdup(buf);
     }
     default:
+        if (pobj_is_call_of(o, G_NP_SCALAR))
+            return numpy_scalar_text(x, o, null);
+        if (pobj_is_call_of(o, G_TIMESTAMP))
+            return timestamp_text(x, o);
         vqi_err_set(x->err, VQI_EXIT_USAGE,
                     "not a DataFrame pickle vqi understands: %s inside an object column",
                     describe(o));

@@ -219,6 +219,22 @@ int nd_from_obj(const pobj *o, ndarr *out, arena *a, vqi_err *err)
     return bad(err, "expected an ndarray");
 }
 
+int nd_scalar(const pobj *o, ndarr *out, vqi_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!pobj_is_call_of(o, G_NP_SCALAR))
+        return bad(err, "expected a numpy scalar");
+    if (parse_dtype(pobj_arg(o, 0), out, err) < 0)
+        return -1;
+    const pobj *data = pobj_arg(o, 1);
+    if (out->kind == 'O' || !data || (data->type != P_BYTES && data->type != P_STR8) ||
+        data->u.s.n != out->itemsize)
+        return bad(err, "numpy scalar without its bytes");
+    out->raw = data->u.s.p;
+    out->rawlen = data->u.s.n;
+    return 0;
+}
+
 size_t nd_index(const ndarr *a, uint64_t c, uint64_t r)
 {
     if (a->ndim < 2)

@@ -121,6 +121,10 @@ typedef struct ndarr {
  * on the way (Python 3 protocol-2 _codecs.encode).  -1 + err otherwise. */
 int nd_from_obj(const pobj *o, ndarr *out, arena *a, vqi_err *err);
 
+/* A numpy scalar (numpy.core.multiarray.scalar(dtype, bytes)) as a
+ * one-element array (ndim 0). */
+int nd_scalar(const pobj *o, ndarr *out, vqi_err *err);
+
 /* Element (row r of column c) of a 2-D block, or element r of a 1-D array. */
 size_t nd_index(const ndarr *a, uint64_t c, uint64_t r);
 double nd_get_f64(const ndarr *a, size_t idx);
