@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../flow/flow.h"
+#include "session_index.h"
 
 #define SERIES_MAX_DEFAULT (1u << 18)
 #define SESSION_HISTORY_MAX (1u << 22)    /* segments / IATs kept per session */
@@ -30,7 +31,8 @@ struct vqi_windows {
     vqi_session *sess;
     size_t n_sess;
     uint32_t next_gen;
-    int64_t win_ns, idle_ns, last_ts, next_close_ns;
+    vqi_sidx idx;                             /* client -> session, window-end heap */
+    int64_t win_ns, idle_ns, last_ts;
     uint64_t cap_packets, cap_bytes;          /* every frame so far */
     int64_t grid_start_ns;                    /* --start grid: current window */
     uint64_t grid_packets0, grid_bytes0;
@@ -72,7 +74,6 @@ vqi_windows *vqi_windows_new(const vqi_window_config *cfg, vqi_window_emit_fn em
     w->win_ns = (int64_t)llround(cfg->window_s * 1e9);
     w->idle_ns = (int64_t)llround(cfg->idle_gap_s * 1e9);
     w->last_ts = INT64_MIN;
-    w->next_close_ns = INT64_MAX;
     vqi_flow_config fc = {0};
     fc.user_size = sizeof(wflow);
     fc.max_flows = cfg->max_flows ? cfg->max_flows : 65536;
@@ -92,6 +93,7 @@ void vqi_windows_free(vqi_windows *w)
     for (size_t i = 0; i < w->n_sess; i++)
         vqi_session_free_buffers(&w->sess[i]);
     free(w->sess);
+    vqi_sidx_free(&w->idx);
     vqi_flow_table_free(w->flows);
     free(w);
 }
@@ -105,8 +107,9 @@ static int emit_row(vqi_windows *w, const vqi_window_row *r, vqi_err *err)
     return 0;
 }
 
-static void end_session(vqi_session *s)
+static void end_session(vqi_windows *w, vqi_session *s)
 {
+    vqi_sidx_remove(&w->idx, w->sess, (uint32_t)(s - w->sess));
     s->used = 0;
     s->n_pending = 0;
 }
@@ -144,21 +147,13 @@ static int close_window(vqi_windows *w, vqi_session *s, vqi_err *err)
     return rc;
 }
 
-static void update_next_close(vqi_windows *w)
-{
-    w->next_close_ns = INT64_MAX;
-    for (size_t i = 0; i < w->n_sess; i++)
-        if (w->sess[i].used && w->sess[i].win_start_ns + w->win_ns < w->next_close_ns)
-            w->next_close_ns = w->sess[i].win_start_ns + w->win_ns;
-}
-
 /* Close every window of s that ends at or before ts; end s when idle. */
 static int advance_session(vqi_windows *w, vqi_session *s, int64_t ts, vqi_err *err)
 {
     while (s->used && ts >= s->win_start_ns + w->win_ns) {
         int64_t end = s->win_start_ns + w->win_ns;
         if (s->service_packets == 0 && end - s->last_service_ns > w->idle_ns) {
-            end_session(s);
+            end_session(w, s);
             return 0;
         }
         if (close_window(w, s, err) < 0)
@@ -169,10 +164,24 @@ static int advance_session(vqi_windows *w, vqi_session *s, int64_t ts, vqi_err *
 
 static vqi_session *find_session(vqi_windows *w, const uint8_t client[16])
 {
-    for (size_t i = 0; i < w->n_sess; i++)
-        if (w->sess[i].used && memcmp(w->sess[i].client, client, 16) == 0)
-            return &w->sess[i];
-    return NULL;
+    long i = vqi_sidx_find(&w->idx, w->sess, client);
+    return i < 0 ? NULL : &w->sess[i];
+}
+
+/* Close the windows of every session due by ts (earliest first). */
+static int advance_all(vqi_windows *w, int64_t ts, vqi_err *err)
+{
+    while (vqi_sidx_next(&w->idx) <= ts) {
+        vqi_sidx_due due = vqi_sidx_pop(&w->idx);
+        vqi_session *s = &w->sess[due.index];
+        if (!s->used || s->gen != due.gen)
+            continue;                       /* ended meanwhile */
+        if (advance_session(w, s, ts, err) < 0)
+            return -1;
+        if (s->used && vqi_sidx_push(&w->idx, s->win_start_ns + w->win_ns, due.index, s->gen) < 0)
+            return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+    }
+    return 0;
 }
 
 static vqi_session *new_session(vqi_windows *w, const uint8_t client[16], int64_t ts, vqi_err *err)
@@ -225,8 +234,14 @@ static vqi_session *new_session(vqi_windows *w, const uint8_t client[16], int64_
     s->win_start_ns = s->start_ns;
     s->last_service_ns = ts;
     vqi_session_id(client, w->cfg.service, ts, s->id);
-    if (s->win_start_ns + w->win_ns < w->next_close_ns)
-        w->next_close_ns = s->win_start_ns + w->win_ns;
+    uint32_t index = (uint32_t)(s - w->sess);
+    if (vqi_sidx_insert(&w->idx, w->sess, index) < 0 ||
+        vqi_sidx_push(&w->idx, s->win_start_ns + w->win_ns, index, s->gen) < 0) {
+        vqi_sidx_remove(&w->idx, w->sess, index);
+        s->used = 0;
+        vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+        return NULL;
+    }
     return s;
 }
 
@@ -404,12 +419,8 @@ int vqi_windows_feed(vqi_windows *w, const vqi_packet *p, vqi_ident ident,
             w->has_grid = 1;
         }
     }
-    if (ts >= w->next_close_ns) {
-        for (size_t i = 0; i < w->n_sess; i++)
-            if (w->sess[i].used && advance_session(w, &w->sess[i], ts, err) < 0)
-                return -1;
-        update_next_close(w);
-    }
+    if (advance_all(w, ts, err) < 0)
+        return -1;
 
     vqi_session *s = NULL;
     int up = !remote_is_src;
@@ -417,7 +428,7 @@ int vqi_windows_feed(vqi_windows *w, const vqi_packet *p, vqi_ident ident,
         const uint8_t *client = remote_is_src ? p->dst : p->src;
         s = find_session(w, client);
         if (s && ts - s->last_service_ns > w->idle_ns) {
-            end_session(s);          /* idle: its open window has no service traffic */
+            end_session(w, s);          /* idle: its open window has no service traffic */
             s = NULL;
         }
         if (!s && !(s = new_session(w, client, ts, err)))
@@ -433,16 +444,12 @@ int vqi_windows_feed(vqi_windows *w, const vqi_packet *p, vqi_ident ident,
 
     w->cap_packets++;
     w->cap_bytes += p->wirelen;
-    if (p->ipver) {
-        for (size_t i = 0; i < w->n_sess; i++) {
-            vqi_session *c = &w->sess[i];
-            if (!c->used)
-                continue;
-            if (memcmp(c->client, p->src, 16) == 0)
-                c->total_ip[0] += p->ip_len;
-            else if (memcmp(c->client, p->dst, 16) == 0)
-                c->total_ip[1] += p->ip_len;
-        }
+    if (p->ipver && w->idx.count > 0) {
+        vqi_session *c = s && memcmp(s->client, p->src, 16) == 0 ? s : find_session(w, p->src);
+        if (c)
+            c->total_ip[0] += p->ip_len;
+        else if ((c = s && memcmp(s->client, p->dst, 16) == 0 ? s : find_session(w, p->dst)))
+            c->total_ip[1] += p->ip_len;
     }
     if (s)
         return account_service(w, s, p, up, ts, err);
@@ -460,9 +467,9 @@ int vqi_windows_flush(vqi_windows *w, vqi_err *err)
         /* the last window: emitted when it holds service traffic */
         if (s->service_packets > 0 && close_window(w, s, err) < 0)
             return -1;
-        end_session(s);
+        end_session(w, s);
     }
+    w->idx.n_heap = 0;
     vqi_flow_table_flush(w->flows);
-    w->next_close_ns = INT64_MAX;
     return 0;
 }

@@ -370,6 +370,77 @@ static void test_idle_and_start(void)
     CHECK_NEAR(V(1, "relative_timestamp"), 10, 0, "second session: window 0 on the --start grid");
     CHECK_NEAR(V(1, "absolute_timestamp"), T0 + 107, 1e-6, "second session ends on the grid");
     CHECK_INT(strlen(rs->session[0]), 32, "session id: 32 hex digits");
+    CHECK_STR(rs->ewma[1], "[]", "no segment yet: 10_EWMA_chunksizes is an empty array");
+    CHECK_INT(V(1, "n_prev_up_chunk"), 0, "new session: counts start again");
+    vqi_windows_free(w);
+}
+
+/* Many clients: hash lookups, window-end heap, slot reuse after idle ends. */
+typedef struct many {
+    size_t n;
+    char session[1000][33];
+    double rel[1000], server_bytes[1000], cumsum[1000];
+} many;
+
+static int keep_many(void *ctx, const vqi_window_row *r)
+{
+    many *m = ctx;
+    if (m->n >= 1000)
+        return 1;
+    snprintf(m->session[m->n], 33, "%s", vqi_window_row_session(r));
+    m->rel[m->n] = vqi_window_row_value(r, (size_t)col("relative_timestamp"));
+    m->server_bytes[m->n] = vqi_window_row_value(r, (size_t)col("serverByteCount"));
+    m->cumsum[m->n] = vqi_window_row_value(r, (size_t)col("cumsum_chunksizes"));
+    m->n++;
+    return 0;
+}
+
+static vqi_packet client_pkt(int i, double t, int up, uint32_t payload)
+{
+    vqi_packet p = pkt(t, up, VQI_PROTO_TCP, payload);
+    char a[32];
+    snprintf(a, sizeof a, "10.1.%d.%d", i / 200, i % 200);
+    vqi_addr_parse(a, up ? p.src : p.dst);
+    return p;
+}
+
+static void test_many_clients(void)
+{
+    static many m;
+    vqi_window_config cfg;
+    vqi_window_config_default(&cfg);
+    vqi_err err;
+    vqi_windows *w = vqi_windows_new(&cfg, keep_many, &m, &err);
+    enum { N = 300 };
+    for (int i = 0; i < N; i++) {          /* client i: request, 1000+i bytes */
+        vqi_packet p = client_pkt(i, i * 0.01, 1, 100);
+        vqi_windows_feed(w, &p, VQI_IDENT_PREFIX, 0, &err);
+        p = client_pkt(i, i * 0.01 + 0.005, 0, 1000u + (uint32_t)i);
+        vqi_windows_feed(w, &p, VQI_IDENT_PREFIX, 1, &err);
+    }
+    for (int i = 0; i < N; i++) {          /* 20 s later: the request closing it */
+        vqi_packet p = client_pkt(i, 20 + i * 0.01, 1, 100);
+        vqi_windows_feed(w, &p, VQI_IDENT_PREFIX, 0, &err);
+    }
+    /* 200 s of silence, then clients 0 and 299 again: new sessions */
+    vqi_packet p = client_pkt(0, 300, 1, 100);
+    vqi_windows_feed(w, &p, VQI_IDENT_PREFIX, 0, &err);
+    p = client_pkt(N - 1, 300.5, 1, 100);
+    vqi_windows_feed(w, &p, VQI_IDENT_PREFIX, 0, &err);
+    vqi_windows_flush(w, &err);
+    CHECK_INT(m.n, 3 * N + 2, "300 sessions x 3 windows (one empty inside) + 2 new sessions");
+    int ok = 1;
+    for (size_t r = 0; r < m.n && ok; r++) {
+        if (m.rel[r] != 10 || r >= 3 * N)
+            continue;
+        int i = (int)m.server_bytes[r] - 1000, found = 0;
+        for (size_t q = 0; q < m.n; q++)
+            if (!strcmp(m.session[q], m.session[r]) && m.rel[q] == 30)
+                found = 1, ok &= m.cumsum[q] == 1000 + i;
+        ok &= found;
+    }
+    CHECK(ok, "each client's segment completes in its own session (window 3 cumsum = its bytes)");
+    CHECK(strcmp(m.session[m.n - 1], m.session[m.n - 2]) != 0, "the two new sessions differ");
     vqi_windows_free(w);
 }
 
@@ -434,6 +505,7 @@ int main(void)
     test_tcp();
     test_stream();
     test_idle_and_start();
+    test_many_clients();
     test_labels();
     test_columns();
     return check_done();
