@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../model/model.h"
+#include "../table/clean.h"
 #include "../table/table.h"
 #include "../util/output.h"
 
@@ -237,43 +238,61 @@ static void add_line(char **text, const char *fmt, ...)
     *text = s;
 }
 
-/* Columns present in the table that are not features, by reason, and the
- * feature families: the cleaning as the log and the model file tell it. */
+/* Columns of the table that are not features, grouped by the reasons of
+ * table/clean.h, and the feature families: the cleaning as the log, the
+ * model file and report.md tell it. */
+enum { OTHER_GROUP = VQI_DROP_NGROUPS, NGROUPS };
+
+static int reason_of(const vqi_table *t, const vqi_column *c, const train_opts *o)
+{
+    int g = vqi_drop_group_of(c->name);
+    if (g >= 0)
+        return g;
+    if (c->type != VQI_COL_F64 && c->type != VQI_COL_I64 && c->type != VQI_COL_BOOL)
+        return VQI_DROP_NONSCALAR;
+    if (!c->is_index && strcmp(c->name, o->group) && vqi_column_is_constant(t, c))
+        return VQI_DROP_CONSTANT;
+    return OTHER_GROUP;
+}
+
 static void describe_cleaning(const vqi_table *t, const vqi_dataset *d, const train_opts *o,
                               const char *classes, FILE *log, char **text)
 {
     add_line(text, "rows: %zu dropped whose %s is missing or not one of %s (%zu kept)",
              d->dropped_label, o->label, classes ? classes : "the positive values",
              d->nrows);
-    char meta[600] = "", other[600] = "";
-    size_t nmeta = 0, nother = 0;
+    char list[NGROUPS][600] = {{0}};
+    size_t count[NGROUPS] = {0};
     for (size_t c = 0; c < t->ncols; c++) {
         const char *name = t->cols[c].name[0] ? t->cols[c].name : "(unnamed index)";
         int feature = 0;
         for (size_t j = 0; j < d->nfeat && !feature; j++)
-            feature = strcmp(d->feature[j], name) == 0;
+            feature = strcmp(d->feature[j], t->cols[c].name) == 0;
         if (feature || strcmp(name, o->label) == 0)
             continue;
-        int is_meta = vqi_model_is_metadata(name);
-        char *list = is_meta ? meta : other;
-        size_t *count = is_meta ? &nmeta : &nother;
-        size_t used = strlen(list);
-        if (used + strlen(name) + 8 < sizeof meta)
-            snprintf(list + used, sizeof meta - used, "%s%s", *count ? ", " : "", name);
-        else if (!strstr(list, "..."))
-            snprintf(list + used, sizeof meta - used, ", ...");
-        (*count)++;
+        int g = reason_of(t, &t->cols[c], o);
+        size_t used = strlen(list[g]);
+        if (strstr(list[g], ", ..."))
+            ;   /* already cut */
+        else if (used + strlen(name) + 8 < sizeof list[g])
+            snprintf(list[g] + used, sizeof list[g] - used, "%s%s", count[g] ? ", " : "", name);
+        else if (!strstr(list[g], "..."))
+            snprintf(list[g] + used, sizeof list[g] - used, ", ...");
+        count[g]++;
     }
-    if (nmeta)
-        add_line(text, "columns: %zu identifier/time/ground-truth columns never used as "
-                 "features: %s", nmeta, meta);
-    if (nother)
-        add_line(text, "columns: %zu more not used (non-numeric, index, group, "
-                 "--drop or outside --features): %s", nother, other);
+    for (int g = 0; g < VQI_DROP_NGROUPS; g++)
+        if (count[g])
+            add_line(text, "columns: %zu %s left out (%s): %s", count[g],
+                     vqi_drop_title((vqi_drop_group)g), vqi_drop_reason((vqi_drop_group)g),
+                     list[g]);
+    if (count[OTHER_GROUP])
+        add_line(text, "columns: %zu more not used (index, group, --drop or outside "
+                 "--features): %s", count[OTHER_GROUP], list[OTHER_GROUP]);
     size_t fam[4] = {0};
     for (size_t j = 0; j < d->nfeat; j++) {
         const char *f = d->feature[j];
-        int k = f[0] == 'L' && f[2] == '_' ? (f[1] == '3' ? 0 : f[1] == '4' ? 1 : f[1] == '7' ? 2 : 3) : 3;
+        int k = f[0] == 'L' && f[1] && f[2] == '_'
+                    ? (f[1] == '3' ? 0 : f[1] == '4' ? 1 : f[1] == '7' ? 2 : 3) : 3;
         fam[k]++;
     }
     add_line(text, "features: %zu (L3 %zu, L4 %zu, L7 %zu, other %zu)", d->nfeat, fam[0],

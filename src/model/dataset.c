@@ -4,28 +4,19 @@
  * left out) and the group (session) number of every row. */
 #include "model.h"
 
+#include "../table/clean.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Never features, whatever the selection: identifiers memorise sessions,
- * time and player position do not generalise, and the player's own ground
- * truth leaks the label (docs/DATASETS.md, "Labels and cleaning"). */
-static const char *const metadata_columns[] = {
-    "session_id", "deployment_session_id", "home_id", "video_id", "index",
-    "absolute_timestamp", "relative_timestamp", "video_position", "chunk_start_time",
-    "chunk_end_time", "bitrate", "previous_bitrate", "bitrate_change", "quality",
-    "startup_time", "startup3.3", "startup5", "startup6.6", "startup10", "startup_mc",
-    "n_bitrate_switches", "c_bitrate_switches", "n_rebufferings", "c_rebufferings",
-    "c_resolution_switches", "video_duration", "ads", "service", "resolution",
-};
-
+/* Never features, whatever the selection: the cleaning rules of
+ * table/clean.h (identifiers memorise sessions, time and player position do
+ * not generalise, the player's ground truth leaks the label), and the
+ * course's label itself when another column is being predicted. */
 int vqi_model_is_metadata(const char *column)
 {
-    for (size_t i = 0; i < sizeof metadata_columns / sizeof *metadata_columns; i++)
-        if (strcmp(column, metadata_columns[i]) == 0)
-            return 1;
-    return 0;
+    return vqi_drop_group_of(column) >= 0 || strcmp(column, "resolution") == 0;
 }
 
 int vqi_class_index(const double *classes, size_t nclasses, double label)
@@ -237,7 +228,7 @@ vqi_dataset *vqi_dataset_build(const vqi_table *t, const vqi_dataset_spec *spec,
         int named = spec->features && in_list(spec->features, col->name);
         if ((long)c == lc || (long)c == gc || col->is_index || !is_numeric(col) ||
             in_list(spec->drop, col->name) || !selected(spec, col->name) ||
-            (!named && vqi_model_is_metadata(col->name)))
+            (!named && (vqi_model_is_metadata(col->name) || vqi_column_is_constant(t, col))))
             continue;
         if (!(d->feature[d->nfeat] = strdup(col->name))) {
             free(cols);

@@ -29,8 +29,8 @@ typedef struct vqi_dataset_spec {
     /* Features: comma-separated list of families L3, L4, L7 (column name
      * prefixes "L3_" ...), the word "all" (every numeric column), or exact
      * column names; NULL = "all".  Whatever the list, the label, the group
-     * column, non-numeric columns and the metadata columns of
-     * vqi_model_is_metadata() are never features. */
+     * column, non-numeric columns, constant columns and the metadata
+     * columns of vqi_model_is_metadata() are never features (unless named). */
     const char *features;
     const char *drop;       /* comma-separated column names to exclude; NULL = none */
     /* Valid classes: comma-separated numbers ("240,360,480,720,1080"); rows
@@ -53,7 +53,8 @@ typedef struct vqi_dataset {
 } vqi_dataset;
 
 /* Columns never used as features: identifiers, time / player position and
- * player ground truth (label leakage), per docs/DATASETS.md. */
+ * player ground truth (label leakage): table/clean.h's vqi_drop_group_of()
+ * rules (docs/DATASETS.md), plus "resolution". */
 int vqi_model_is_metadata(const char *column);
 
 vqi_dataset *vqi_dataset_build(const vqi_table *t, const vqi_dataset_spec *spec, vqi_err *err);

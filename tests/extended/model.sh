@@ -16,7 +16,7 @@ fi
 model_body() { grep -a -v '^summary ' "$1"; }
 
 check_cmd "train on video_head5.csv" "$VQI" train "$P/video_head5.csv" --split none --rounds 5 -o "$TMP/csv.vqi"
-check_eq "video layout: 161 L3/L4/L7 features" "$(grep -c 'features: 161 (L3 11, L4 95, L7 55' "$TMP/.out")" 1
+check_eq "video layout: 126 non-constant L3/L4/L7 features (35 constant in the head rows)" "$(grep -c 'features: 126 (L3 10, L4 63, L7 53' "$TMP/.out")" 1
 model_body "$TMP/csv.vqi" >"$TMP/csv.body"
 for f in video_head5_pandas1_p2.pkl video_head5_pandas1_p4.pkl video_head5_pandas1_p4.pkl.gz \
          video_head5_pandas1_p5.pkl; do
@@ -32,10 +32,10 @@ for leak in bitrate quality startup_time video_position session_id 10_EWMA_chunk
     if grep -qx "$leak" <<<"$feats"; then fail "netflix layout: $leak is not a feature"
     else pass "netflix layout: $leak is not a feature"; fi
 done
-check_eq "netflix layout: 221 features" "$(wc -l <<<"$feats")" 221
+check_eq "netflix layout: 164 features (57 constant in the head rows)" "$(wc -l <<<"$feats")" 164
 
 check_exit "video model on netflix data: exit 2" 2 "$VQI" eval "$TMP/csv.vqi" "$P/netflix_head5.csv"
-check_eq "the missing columns are named" "$(grep -c 'the model needs 161 columns the data lacks: L7_' "$TMP/.err")" 1
+check_eq "the missing columns are named" "$(grep -c 'the model needs 126 columns the data lacks: L7_' "$TMP/.err")" 1
 check_exit "one session cannot be split by session: exit 1" 1 \
     "$VQI" train "$P/video_head5.csv" -o "$TMP/x.vqi"
 
