@@ -239,6 +239,15 @@ vqi_predictions *vqi_predict_table(const vqi_model *m, const vqi_table *t,
         vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
         goto fail;
     }
+    /* the columns first, so that an empty table lacking them is refused too
+     * (a table without any column is no windows at all, e.g. a capture
+     * without the service's traffic) */
+    for (size_t f = 0; f < m->nfeat && t->ncols > 0; f++)
+        if (vqi_table_find(t, m->feature[f]) < 0) {
+            vqi_err_set(err, VQI_EXIT_USAGE, "no column '%s' (of the model's %zu features)",
+                        m->feature[f], m->nfeat);
+            goto fail;
+        }
     if (n > 0 && vqi_model_predict_table(m, t, proba, err) < 0)
         goto fail;
     memcpy(p->classes, m->classes, k * sizeof *p->classes);
