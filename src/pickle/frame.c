@@ -18,6 +18,7 @@ typedef struct ctx {
     arena *a;
     vqi_err *err;
     int release_pages;
+    uint64_t max_rows;       /* bound on a RangeIndex's length */
 } ctx;
 
 /* Give the whole pages inside [p, p+n) of a read-only file mapping back to
@@ -492,8 +493,9 @@ static int range_index(ctx *x, vqi_table *t, const pobj *d)
     long double span = (long double)stop - (long double)start;
     long double cnt = span / step;
     uint64_t n = cnt <= 0 ? 0 : (uint64_t)ceill(cnt);
-    if (n > ((uint64_t)1 << 40))
-        return bad(x, "RangeIndex too long");
+    /* a frame with columns needs at least a byte per row in the stream */
+    if (n > x->max_rows)
+        return bad(x, "RangeIndex longer than the data could hold");
     if (set_rows(x, t, n) < 0)
         return -1;
     char *name = name_text(x, pobj_dict_get(d, "name"));
@@ -503,7 +505,7 @@ static int range_index(ctx *x, vqi_table *t, const pobj *d)
         return oom(x);
     col->is_index = 1;
     for (size_t r = 0; r < t->nrows; r++)
-        col->i64[r] = start + (int64_t)r * step;
+        col->i64[r] = (int64_t)((uint64_t)start + (uint64_t)r * (uint64_t)step);  /* no UB */
     return 0;
 }
 
@@ -615,10 +617,11 @@ static int placement(ctx *x, const pobj *p, uint64_t count, size_t ncols, size_t
             return bad(x, "block placement slice without stop");
         if (s2 && s2->type != P_NONE && !pobj_int(s2, &step))
             return bad(x, "block placement slice");
-        if (step <= 0 || start < 0)
+        if (step <= 0 || start < 0 || (uint64_t)start >= ncols + (count == 0) ||
+            (count > 1 && (uint64_t)step > ncols))
             return bad(x, "block placement slice");
         for (uint64_t i = 0; i < count; i++) {
-            int64_t v = start + (int64_t)i * step;
+            int64_t v = (int64_t)((uint64_t)start + i * (uint64_t)step);
             if (v >= stop || (uint64_t)v >= ncols)
                 return bad(x, "block placement beyond the columns");
             pos[i] = (size_t)v;
@@ -769,9 +772,10 @@ done:
     return rc;
 }
 
-vqi_table *frame_from_obj(const pobj *top, arena *a, int release_pages, vqi_err *err)
+vqi_table *frame_from_obj(const pobj *top, arena *a, int release_pages, size_t data_len,
+                          vqi_err *err)
 {
-    ctx x = {a, err, release_pages};
+    ctx x = {a, err, release_pages, 0};
     int series = pobj_is_call_of(top, G_SERIES);
     if (!series && !pobj_is_call_of(top, G_DATAFRAME)) {
         vqi_err_set(err, VQI_EXIT_USAGE, "pickle holds %s, not a pandas DataFrame or Series",
@@ -795,6 +799,9 @@ vqi_table *frame_from_obj(const pobj *top, arena *a, int release_pages, vqi_err 
     char *series_name = NULL;
     if (manager_parts(&x, mgr, &axes, &blocks, &nb) < 0)
         goto fail;
+    /* every row of a frame with columns takes at least one byte of the
+     * stream; a frame without columns gets a generous fixed bound */
+    x.max_rows = nb ? data_len : (uint64_t)1 << 24;
     if (axes->u.seq.n != (series ? 1u : 2u)) {
         bad(&x, "wrong number of axes");
         goto fail;

@@ -29,7 +29,7 @@ static vqi_table *read_pickle(const uint8_t *data, size_t len, int mapped, vqi_e
 {
     arena a = {0};
     pobj *top = pvm_run(data, len, &a, err);
-    vqi_table *t = top ? frame_from_obj(top, &a, mapped, err) : NULL;
+    vqi_table *t = top ? frame_from_obj(top, &a, mapped, len, err) : NULL;
     arena_free(&a);
     return t;
 }

@@ -134,6 +134,7 @@ int64_t nd_get_i64(const ndarr *a, size_t idx);
 
 /* release_pages: data is a read-only file mapping whose copied array
  * payloads may be dropped from memory (see vqi_pickle_read_mapped). */
-vqi_table *frame_from_obj(const pobj *top, arena *a, int release_pages, vqi_err *err);
+vqi_table *frame_from_obj(const pobj *top, arena *a, int release_pages, size_t data_len,
+                          vqi_err *err);
 
 #endif

@@ -212,6 +212,7 @@ static void test_hostile(void)
         {"evil_memo.pkl", "memo index 7 out of range"},
         {"evil_huge_len.pkl", "4611686018427387904 bytes declared"},
         {"evil_shape.pkl", "shape x itemsize = 4 x 8 bytes, buffer has 24"},
+        {"evil_range.pkl", "RangeIndex longer than the data could hold"},
     };
     char p[256];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
