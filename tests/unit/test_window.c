@@ -499,6 +499,71 @@ static void test_columns(void)
     CHECK_STR(id1, id2, "session id is stable");
 }
 
+/* The table built for `vqi predict` holds the same cells as the CSV. */
+typedef struct both {
+    vqi_table *t;
+    const vqi_window_config *cfg;
+    size_t rows, mismatches, cells;
+    char first_bad[256];
+} both;
+
+static int table_and_text(void *ctx, const vqi_window_row *r)
+{
+    both *b = ctx;
+    vqi_err err;
+    if (vqi_window_table_add(b->t, b->cfg, r, &err) < 0)
+        return 1;
+    static char want[4096], got[4096];
+    for (size_t i = 0; i < b->t->ncols; i++) {
+        vqi_window_row_text(r, i, want, sizeof want);
+        vqi_cell_text(&b->t->cols[i], b->rows, got, sizeof got);
+        b->cells++;
+        if (strcmp(want, got) != 0 && b->mismatches++ == 0)
+            snprintf(b->first_bad, sizeof b->first_bad, "%s: '%.80s' vs '%.80s'",
+                     b->t->cols[i].name, want, got);
+    }
+    b->rows++;
+    return 0;
+}
+
+static void test_table(void)
+{
+    const char *fix = getenv("FIX");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../../data/samples/requet_A_exp46.pcap.xz",
+             fix ? fix : "tests/fixtures");
+    vqi_err err;
+    vqi_service *svc = vqi_service_by_name("youtube", &err);
+    vqi_window_config cfg;
+    vqi_window_config_default(&cfg);
+    cfg.service = "youtube";
+    cfg.resolution = 720;
+    both b = {vqi_table_new(), &cfg, 0, 0, 0, ""};
+    vqi_windows *w = vqi_windows_new(&cfg, table_and_text, &b, &err);
+    int rc = vqi_windows_feed_capture(w, path, svc, &err);
+    CHECK(rc == 0, "sample capture fed (%s)", rc ? err.msg : "ok");
+    CHECK_INT(b.t->ncols, 251, "table: 251 columns");
+    CHECK_INT(b.t->nrows, b.rows, "table: one row per window");
+    CHECK(b.rows > 0 && b.mismatches == 0, "table cells print as the CSV cells (%zu cells; %s)",
+          b.cells, b.first_bad[0] ? b.first_bad : "all equal");
+    long c = vqi_table_find(b.t, "10_EWMA_chunksizes");
+    CHECK(c >= 0 && b.t->cols[c].type == VQI_COL_ARRAY, "EWMA column is an array column");
+    c = vqi_table_find(b.t, "bitrate");
+    CHECK(c >= 0 && vqi_cell_is_na(&b.t->cols[c], 0), "empty cells are missing in the table");
+    vqi_windows_free(w);
+    vqi_table_free(b.t);
+    vqi_service_free(svc);
+
+    /* the one-call version used by `vqi predict` */
+    svc = vqi_service_by_name("youtube", &err);
+    vqi_table *t = vqi_windows_table_from_capture(path, svc, &cfg, &err);
+    CHECK(t && t->nrows == b.rows, "vqi_windows_table_from_capture: same rows");
+    vqi_table_free(t);
+    t = vqi_windows_table_from_capture("/nonexistent.pcap", svc, &cfg, &err);
+    CHECK(t == NULL && err.msg[0], "unreadable capture: NULL + message (%s)", err.msg);
+    vqi_service_free(svc);
+}
+
 int main(void)
 {
     test_segdet();
@@ -508,5 +573,6 @@ int main(void)
     test_many_clients();
     test_labels();
     test_columns();
+    test_table();
     return check_done();
 }
