@@ -121,6 +121,10 @@ static char *scalar_text(ctx *x, const pobj *o, int *null)
 {
     char buf[64];
     *null = 0;
+    if (o->type == P_GLOBAL && o->gid == G_NA) {
+        *null = 1;
+        return NULL;
+    }
     switch (o->type) {
     case P_NONE:
         *null = 1;
@@ -217,7 +221,7 @@ static int fill_object_column(ctx *x, vqi_table *t, vqi_column *col, const ndarr
         const pobj *o = list->u.seq.v[base + r];
         if (is_array_obj(o))
             arrays++;
-        else if (o->type != P_NONE)
+        else if (o->type != P_NONE && !(o->type == P_GLOBAL && o->gid == G_NA))
             others++;
     }
     if (arrays && !others) {
@@ -230,7 +234,7 @@ static int fill_object_column(ctx *x, vqi_table *t, vqi_column *col, const ndarr
         col->type = VQI_COL_ARRAY;
         for (uint64_t r = 0; r < rows; r++) {
             const pobj *o = list->u.seq.v[base + r];
-            if (o->type != P_NONE && row_array(x, o, &col->arr[r]) < 0)
+            if (is_array_obj(o) && row_array(x, o, &col->arr[r]) < 0)
                 return -1;
         }
         return 0;

@@ -56,7 +56,13 @@ static const allowed ALLOWED[] = {
     {"pandas", "Categorical", G_CATEGORICAL},
     {"pandas.core.dtypes.dtypes", "CategoricalDtype", G_CATEGORICALDTYPE},
     {"pandas", "CategoricalDtype", G_CATEGORICALDTYPE},
-    {"pandas.core.arrays.datetimes", "DatetimeArray", G_DATETIMEARRAY},
+    {"pandas.core.arrays.datetimes", "DatetimeArray", G_BACKED_ARRAY},
+    /* pandas >= 3 stores text as StringArray (an NDArrayBacked object array,
+     * python storage); its dtype is data, not code */
+    {"pandas.core.arrays.string_", "StringArray", G_BACKED_ARRAY},
+    {"pandas.core.arrays.string_", "StringDtype", G_MASKED_DTYPE},
+    {"pandas", "StringDtype", G_MASKED_DTYPE},
+    {"pandas._libs.missing", "NA", G_NA},
     {"pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked", G_NDARRAYBACKED},
     {"pandas._libs.tslibs.offsets", NULL, G_OFFSET},
     {"pandas.tseries.offsets", NULL, G_OFFSET},
@@ -98,7 +104,7 @@ static const char *const GLOBAL_NAMES[G_COUNT] = {
     [G_NUMERICINDEX] = "NumericIndex", [G_DATETIMEINDEX] = "DatetimeIndex",
     [G_MULTIINDEX] = "MultiIndex", [G_CATEGORICALINDEX] = "CategoricalIndex",
     [G_CATEGORICAL] = "Categorical", [G_CATEGORICALDTYPE] = "CategoricalDtype",
-    [G_DATETIMEARRAY] = "DatetimeArray", [G_NDARRAYBACKED] = "__pyx_unpickle_NDArrayBacked",
+    [G_BACKED_ARRAY] = "a pandas array", [G_NDARRAYBACKED] = "__pyx_unpickle_NDArrayBacked",
     [G_NP_NDARRAY] = "numpy.ndarray", [G_NP_RECONSTRUCT] = "numpy _reconstruct",
     [G_NP_FROMBUFFER] = "numpy _frombuffer", [G_NP_DTYPE] = "numpy.dtype",
     [G_NP_SCALAR] = "numpy scalar", [G_COPYREG_RECONSTRUCTOR] = "copyreg._reconstructor",
@@ -106,6 +112,7 @@ static const char *const GLOBAL_NAMES[G_COUNT] = {
     [G_PARTIAL] = "functools.partial", [G_OFFSET] = "a pandas offset",
     [G_TIMESTAMP] = "Timestamp", [G_MASKED] = "a nullable pandas array",
     [G_BYTES] = "bytes", [G_MASKED_DTYPE] = "a nullable dtype",
+    [G_NA] = "pandas.NA",
 };
 
 const char *pvm_global_name(int gid)

@@ -179,7 +179,7 @@ int nd_from_obj(const pobj *o, ndarr *out, arena *a, vqi_err *err)
     /* pandas extension arrays backed by an ndarray: the ndarray is in the
      * state, (dtype, ndarray, attrs) or {'_data'/'_ndarray': ndarray} */
     for (int hops = 0; o && hops < 4; hops++) {
-        if (pobj_is_call_of(o, G_NDARRAYBACKED) || pobj_is_call_of(o, G_DATETIMEARRAY)) {
+        if (pobj_is_call_of(o, G_NDARRAYBACKED) || pobj_is_call_of(o, G_BACKED_ARRAY)) {
             const pobj *st = o->u.call.state;
             const pobj *inner = st && st->type == P_TUPLE ? pobj_item(st, 1)
                               : pobj_dict_get(st, "_ndarray") ? pobj_dict_get(st, "_ndarray")

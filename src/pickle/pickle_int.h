@@ -37,14 +37,17 @@ typedef enum {
     G_NEW_INDEX, G_NEW_DATETIMEINDEX,
     G_INDEX, G_RANGEINDEX, G_INT64INDEX, G_UINT64INDEX, G_FLOAT64INDEX, G_NUMERICINDEX,
     G_DATETIMEINDEX, G_MULTIINDEX, G_CATEGORICALINDEX,
-    G_CATEGORICAL, G_CATEGORICALDTYPE, G_DATETIMEARRAY, G_NDARRAYBACKED,
+    G_CATEGORICAL, G_CATEGORICALDTYPE,
+    G_BACKED_ARRAY,      /* DatetimeArray, StringArray: an ndarray in the state */
+    G_NDARRAYBACKED,
     G_NP_NDARRAY, G_NP_RECONSTRUCT, G_NP_FROMBUFFER, G_NP_DTYPE, G_NP_SCALAR,
     G_COPYREG_RECONSTRUCTOR, G_SLICE, G_OBJECT, G_CODECS_ENCODE, G_PARTIAL,
     G_OFFSET,            /* pandas._libs.tslibs.offsets.* (an index's freq) */
     G_TIMESTAMP,         /* pandas._libs.tslibs.timestamps._unpickle_timestamp */
     G_MASKED,            /* nullable IntegerArray / FloatingArray / BooleanArray */
     G_BYTES,             /* builtins.bytes / bytearray (Python 3 protocol 2) */
-    G_MASKED_DTYPE,      /* Int64Dtype, Float64Dtype, BooleanDtype ... */
+    G_MASKED_DTYPE,      /* Int64Dtype, Float64Dtype, BooleanDtype, StringDtype */
+    G_NA,                /* pandas.NA, the missing value of nullable arrays */
     G_COUNT
 } gid;
 

@@ -145,6 +145,7 @@ static void test_fixtures(void)
         {"numbers_p2.pkl", "numbers.csv"}, {"numbers_p5.pkl", "numbers.csv"},
         {"empty_p2.pkl", "empty.csv"}, {"empty_p5.pkl", "empty.csv"},
         {"scalars_p2.pkl", "scalars.csv"}, {"scalars_p5.pkl", "scalars.csv"},
+        {"strings_p2.pkl", "strings.csv"}, {"strings_p5.pkl", "strings.csv"},
         {"intcols_p2.pkl", "intcols.csv"}, {"intcols_p5.pkl", "intcols.csv"},
         {"unnamed_series_p2.pkl", "unnamed_series.csv"},
         {"unnamed_series_p5.pkl", "unnamed_series.csv"},
