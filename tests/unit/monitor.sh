@@ -65,15 +65,20 @@ check_cmd "--realtime replay (3.4 s)" "$VQI" monitor -r "$SHORT" --realtime -s y
 check_files_equal "--realtime gives the same records" "$TMP/rt.csv" "$TMP/sw.csv"
 
 # --- signals: open windows flushed, exit 0 ----------------------------------------------
-"$VQI" monitor -r "$SHORT" --realtime -s youtube --no-model -w 0.5 -f csv >"$TMP/int.csv" 2>"$TMP/int.err" &
+# SIGINT as soon as the first window is out (~2.8 s into the 3.4-s replay):
+# the window open at that moment must still be written
+"$VQI" monitor -r "$SHORT" --realtime -s youtube --no-model -w 0.5 >"$TMP/int.jsonl" 2>"$TMP/int.err" &
 pid=$!
-sleep 2.5
+for _ in $(seq 1 200); do [ -s "$TMP/int.jsonl" ] && break; sleep 0.05; done
+k=$(wc -l <"$TMP/int.jsonl")
 kill -INT $pid
 wait $pid
 check_eq "SIGINT: exit 0" "$?" 0
-n=$($PY -c 'import sys, pandas as pd; print(len(pd.read_csv(sys.argv[1])))' "$TMP/int.csv" 2>&1)
-if [ "$n" -ge 1 ] && [ "$n" -le 3 ]; then pass "SIGINT: records up to the signal, complete ($n)"
-else fail "SIGINT: records up to the signal, complete" "$n"; fi
+n=$(wc -l <"$TMP/int.jsonl")
+if [ "$k" -ge 1 ] && [ "$n" -gt "$k" ] && [ "$n" -le 3 ] &&
+   $PY -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$TMP/int.jsonl"; then
+    pass "SIGINT: the open window is flushed ($k records before, $n after)"
+else fail "SIGINT: the open window is flushed" "$k records before, $n after"; fi
 "$VQI" monitor -r "$SHORT" --realtime -s youtube -m "$TMP/m.vqi" -w 0.5 -o "$TMP/term.jsonl" 2>/dev/null &
 pid=$!
 sleep 2.8
