@@ -172,10 +172,13 @@ static int attach_data(const pobj *data, ndarr *out, vqi_err *err)
     return 0;
 }
 
+static int nd_plain(const pobj *o, ndarr *out, vqi_err *err);
+
 int nd_from_obj(const pobj *o, ndarr *out, arena *a, vqi_err *err)
 {
     (void)a;
     memset(out, 0, sizeof *out);
+    int string_dtype = 0;
     /* pandas extension arrays backed by an ndarray: the ndarray is in the
      * state, (dtype, ndarray, attrs) or {'_data'/'_ndarray': ndarray} */
     for (int hops = 0; o && hops < 4; hops++) {
@@ -186,11 +189,24 @@ int nd_from_obj(const pobj *o, ndarr *out, arena *a, vqi_err *err)
                                                                : pobj_dict_get(st, "_data");
             if (!inner)
                 return bad(err, "pandas array without its data");
+            /* StringArray: its dtype is a StringDtype, pandas calls it "string" */
+            string_dtype |= st && st->type == P_TUPLE &&
+                            pobj_is_call_of(pobj_item(st, 0), G_MASKED_DTYPE);
             o = inner;
             continue;
         }
         break;
     }
+    if (nd_plain(o, out, err) < 0)
+        return -1;
+    if (string_dtype && out->kind == 'O')
+        snprintf(out->dtype_name, sizeof out->dtype_name, "string");
+    return 0;
+}
+
+/* A numpy ndarray proper: _frombuffer, or _reconstruct + BUILD. */
+static int nd_plain(const pobj *o, ndarr *out, vqi_err *err)
+{
     if (pobj_is_call_of(o, G_NP_FROMBUFFER)) {
         const char *order;
         size_t on;

@@ -195,6 +195,10 @@ static void test_types(void)
           "MultiIndex: one index column per level");
     vqi_table_free(t);
     t = vqi_table_read(FIX "numbers_p5.pkl", &e);
+    vqi_table *st = vqi_table_read(FIX "strings_p5.pkl", &e);
+    CHECK(st && strcmp(st->cols[1].dtype, "string") == 0 && st->cols[1].str[1] == NULL,
+          "StringArray: dtype string, pd.NA missing");
+    vqi_table_free(st);
     CHECK(t && strcmp(t->cols[6].dtype, "Int64") == 0 && vqi_cell_is_na(&t->cols[6], 1) &&
           t->cols[6].i64[0] == 1, "nullable Int64: value and <NA>");
     CHECK(t && vqi_cell_f64(&t->cols[5], 0) == 18446744073709551615.0, "uint64 max as a number");
