@@ -3,12 +3,33 @@
  * buffer).  Live captures are in capture_live.c. */
 #include "capture_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#define STREAM_CHUNK (1u << 18)
+#define STREAM_CHUNK (1u << 20)
+
+/* Why plain files are read rather than walked through the mapping: on the
+ * project's 2-core VM, walking the record headers of a page-cached 106 MB
+ * pcap (1.13 M records) took 0.18-0.29 s through mmap (page-fault cost)
+ * and 0.05-0.09 s with 1 MiB read(2) calls into one buffer. */
+static ssize_t src_read(vqi_src *s, uint8_t *buf, size_t n, vqi_err *err)
+{
+    if (s->fd < 0)
+        return vqi_in_read(s->in, buf, n, err);
+    for (;;) {
+        ssize_t r = read(s->fd, buf, n);
+        if (r >= 0 || errno != EINTR) {
+            if (r < 0)
+                vqi_err_set(err, VQI_EXIT_FAIL, "read error: %s", strerror(errno));
+            return r;
+        }
+    }
+}
 
 const uint8_t *src_need(vqi_src *s, size_t n, size_t *avail, int *ioerr, vqi_err *err)
 {
@@ -42,7 +63,7 @@ const uint8_t *src_need(vqi_src *s, size_t n, size_t *avail, int *ioerr, vqi_err
             s->start = 0;
             s->end = have;
         }
-        ssize_t r = vqi_in_read(s->in, s->buf + s->end, s->cap - s->end, err);
+        ssize_t r = src_read(s, s->buf + s->end, s->cap - s->end, err);
         if (r < 0) {
             *ioerr = 1;
             return NULL;
@@ -85,7 +106,13 @@ vqi_capture *vqi_capture_open(const char *path, vqi_err *err)
         return NULL;
     }
     c->src.in = in;
+    c->src.fd = -1;
     c->src.map = vqi_in_map(in, &c->src.map_len);
+    if (c->src.map && strcmp(path, "-") != 0) {
+        c->src.fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (c->src.fd >= 0)
+            c->src.map = NULL;          /* read(2) it: faster than the mapping (above) */
+    }
     if (!c->src.map) {
         c->src.cap = STREAM_CHUNK;
         c->src.buf = malloc(c->src.cap);
@@ -151,7 +178,7 @@ void vqi_capture_get_stats(vqi_capture *c, vqi_capture_stats *s)
     }
     s->bytes_total = vqi_in_size(c->src.in);
     /* compressed input: progress counts compressed bytes read */
-    s->bytes_done = c->src.map ? c->src.offset : vqi_in_consumed(c->src.in);
+    s->bytes_done = c->src.map || c->src.fd >= 0 ? c->src.offset : vqi_in_consumed(c->src.in);
     if (s->bytes_total && s->bytes_done > s->bytes_total)
         s->bytes_done = s->bytes_total;
 }
@@ -163,6 +190,8 @@ void vqi_capture_close(vqi_capture *c)
     if (c->fmt == FMT_LIVE)
         live_close(c);
     vqi_in_close(c->src.in);
+    if (c->src.fd >= 0)
+        close(c->src.fd);
     free(c->src.buf);
     free(c->ifaces);
     free(c);

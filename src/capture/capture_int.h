@@ -3,8 +3,9 @@
  * the per-format entry points.
  *
  * The byte source gives a parser N contiguous bytes at the current offset:
- * pointers into the mapping for plain files (zero copy), or into a buffer
- * refilled from the decompressor / stdin.  A pointer stays valid until the
+ * pointers into a buffer refilled with read(2) for plain files, or from the
+ * decompressor / stdin, or into the mapping of util/input.h when the file
+ * cannot be reopened.  Frames point into that buffer (no copy per frame).  A pointer stays valid until the
  * next src_need() call, which is what "valid until the next
  * vqi_capture_next()" in capture.h relies on. */
 #ifndef VQI_CAPTURE_INT_H
@@ -25,6 +26,7 @@
 
 typedef struct vqi_src {
     vqi_in *in;
+    int fd;                  /* plain file read with read(2), else -1 */
     const uint8_t *map;      /* whole file when plain and mapped */
     size_t map_len;
     uint8_t *buf;            /* stream mode: bytes [start, end) are unread */

@@ -29,6 +29,7 @@ vqi_capture *vqi_capture_open_live(const char *iface, const char *bpf, int snapl
         return NULL;
     }
     c->fmt = FMT_LIVE;
+    c->src.fd = -1;
     pcap_t *p = pcap_create(iface, ebuf);
     if (!p) {
         live_fail(c, NULL, err, VQI_EXIT_USAGE, "cannot open interface", ebuf);

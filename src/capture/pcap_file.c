@@ -38,12 +38,37 @@ int pcap_file_open(vqi_capture *c, const uint8_t *m, vqi_err *err)
     return 0;
 }
 
+static inline void fill(vqi_capture *c, vqi_frame *f, const uint8_t *h)
+{
+    uint32_t sec = rd32(h, c->swap), frac = rd32(h + 4, c->swap);
+    f->ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * (c->nsec ? 1 : 1000);
+    f->caplen = rd32(h + 8, c->swap);
+    f->wirelen = rd32(h + 12, c->swap);
+    f->linktype = c->linktype;
+    f->ifindex = 0;
+    f->data = h + c->rec_hdr_len;
+}
+
 int pcap_file_next(vqi_capture *c, vqi_frame *f, vqi_err *err)
 {
+    /* fast path: the whole record is already in the buffer / mapping */
+    vqi_src *s = &c->src;
+    const uint8_t *h = s->map ? s->map + s->offset : s->buf + s->start;
+    size_t left = s->map ? s->map_len - (size_t)s->offset : s->end - s->start;
+    if (left >= c->rec_hdr_len) {
+        uint32_t caplen = rd32(h + 8, c->swap);
+        if (caplen <= VQI_MAX_CAPLEN && (!c->snaplen || caplen <= c->snaplen) &&
+            left - c->rec_hdr_len >= caplen) {
+            c->records++;
+            fill(c, f, h);
+            src_advance(s, c->rec_hdr_len + caplen);
+            return 1;
+        }
+    }
     size_t avail = 0;
     int ioerr;
     uint64_t at = c->src.offset;
-    const uint8_t *h = src_need(&c->src, c->rec_hdr_len, &avail, &ioerr, err);
+    h = src_need(&c->src, c->rec_hdr_len, &avail, &ioerr, err);
     if (!h) {
         if (ioerr)
             return -1;
@@ -54,8 +79,7 @@ int pcap_file_next(vqi_capture *c, vqi_frame *f, vqi_err *err)
         c->done = 1;
         return 0;
     }
-    uint32_t sec = rd32(h, c->swap), frac = rd32(h + 4, c->swap);
-    uint32_t caplen = rd32(h + 8, c->swap), wirelen = rd32(h + 12, c->swap);
+    uint32_t caplen = rd32(h + 8, c->swap);
     /* a snaplen of 0 is written by some tools: then only the hard bound applies */
     if (caplen > VQI_MAX_CAPLEN || (c->snaplen && caplen > c->snaplen)) {
         cap_damage(c, "damaged record %llu at byte %llu: captured length %u exceeds %s %u",
@@ -75,12 +99,7 @@ int pcap_file_next(vqi_capture *c, vqi_frame *f, vqi_err *err)
         return 0;
     }
     c->records++;
-    f->ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * (c->nsec ? 1 : 1000);
-    f->caplen = caplen;
-    f->wirelen = wirelen;
-    f->linktype = c->linktype;
-    f->ifindex = 0;
-    f->data = r + c->rec_hdr_len;
+    fill(c, f, r);
     src_advance(&c->src, need);
     return 1;
 }
