@@ -52,3 +52,27 @@ check_eq "constant --resolution" \
 
 # pandas: schema, row relations, and 16 L7/L3 columns against the tshark + numpy oracle
 /usr/bin/python3 "$W/compare.py" "$TMP/w.csv" "$W/columns.txt" "$W/exp46_oracle_l7.csv"
+
+# --window 5: twice the windows; each pair of 5-s windows adds up to the 10-s window
+check_cmd "--window 5" "$VQI" windows "$SAMPLE" --service youtube --labels "$LOG" --extra-columns \
+    --window 5 -o "$TMP/w5.csv"
+# (the last 5-s window, 595-600 s, has no YouTube packet: a trailing empty window, not emitted)
+check_eq "--window 5: 119 windows" "$(records "$TMP/w5.csv" | tail -n +2 | wc -l)" 119
+records "$TMP/w5.csv" | tail -n +2 | awk -F, '{print $NF}' | head -118 | paste -d' ' - - | awk '{print $1 + $2}' >"$TMP/pairs"
+head -59 "$W/exp46_window_bytes.txt" >"$TMP/want59"
+check_files_equal "--window 5: pairs of windows sum to the 10-s capture_bytes" "$TMP/pairs" "$TMP/want59"
+check_eq "--window 5: relative_timestamp 5 ... 595" \
+    "$(records "$TMP/w5.csv" | tail -n +2 | awk -F, '{print $97}' | sed -n '1p;119p' | tr '\n' ' ')" "5.0 595.0 "
+
+# request thresholds are options: a higher UDP threshold finds fewer requests
+sum_col() { records "$1" | tail -n +2 | awk -F, -v c="$2" '{ s += $c } END { print s + 0 }'; }
+"$VQI" windows "$SAMPLE" --service youtube --request-min-udp 150 -o "$TMP/u150.csv"
+up100=$(sum_col "$TMP/r.csv" 90) up150=$(sum_col "$TMP/u150.csv" 90)   # n_chunks_up
+[ "$up150" -lt "$up100" ] && pass "--request-min-udp 150: fewer requests ($up150 < $up100)" \
+    || fail "--request-min-udp 150: fewer requests" "$up150 vs $up100"
+check_exit "--request-min-udp -1: usage error" 2 "$VQI" windows "$SAMPLE" --service youtube --request-min-udp -1
+
+# --idle-gap: a 5-s gap splits the session where YouTube pauses
+"$VQI" windows "$SAMPLE" --service youtube --idle-gap 5 -o "$TMP/g5.csv"
+n=$(records "$TMP/g5.csv" | tail -n +2 | awk -F, '{print $103}' | sort -u | wc -l)
+[ "$n" -gt 1 ] && pass "--idle-gap 5: $n sessions" || fail "--idle-gap 5: more than one session" "$n"
