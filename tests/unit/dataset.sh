@@ -16,6 +16,14 @@ done
 check_files_equal "export gzip pickle to stdout" "$TMP/video.csv" "$P/video_head5.csv"
 "$VQI" dataset export "$P/netflix_head5.csv" >"$TMP/rt.csv"
 check_files_equal "export of a CSV round-trips" "$TMP/rt.csv" "$P/netflix_head5.csv"
+"$VQI" dataset export - <"$P/video_head5_pandas1_p4.pkl.gz" >"$TMP/stdin.csv"
+check_files_equal "export a gzip pickle from stdin" "$TMP/stdin.csv" "$P/video_head5.csv"
+bzip2 -c "$P/mixed_p2.pkl" >"$TMP/mixed.pkl.bz2"
+"$VQI" dataset export "$TMP/mixed.pkl.bz2" >"$TMP/bz2.csv"
+check_files_equal "export a bzip2 pickle" "$TMP/bz2.csv" "$P/mixed.csv"
+head -c 1000 "$P/video_head5_pandas1_p4.pkl.gz" >"$TMP/cut.pkl.gz"
+check_exit "truncated gzip pickle: exit 2" 2 "$VQI" dataset export "$TMP/cut.pkl.gz" -o "$TMP/cut.csv"
+[ -e "$TMP/cut.csv" ] && fail "truncated gzip left output" || pass "truncated gzip left no output"
 xz -c "$P/mixed.csv" >"$TMP/mixed.csv.xz"
 "$VQI" dataset export "$TMP/mixed.csv.xz" >"$TMP/mixed_rt.csv"
 check_files_equal "xz CSV round-trips" "$TMP/mixed_rt.csv" "$P/mixed.csv"
@@ -59,6 +67,8 @@ check_exit "two files" 2 "$VQI" dataset info a b
 check_exit "info takes no -o" 2 "$VQI" dataset info "$P/mixed.csv" -o x
 check_exit "bad --valid-resolutions" 2 "$VQI" dataset clean "$P/mixed.csv" -r 240,abc
 check_exit "missing file" 2 "$VQI" dataset info "$TMP/nope.pkl"
+"$VQI" dataset clean "$P/dtindex.csv" --label n --valid-resolutions 2,4 -o "$TMP/n.csv" >"$TMP/n.txt"
+check_eq "clean --label n keeps rows 2 and 4" "$(cut -d, -f2 "$TMP/n.csv" | tr '\n' ' ')" "n 2 4 "
 check_exit "clean without a label column" 2 "$VQI" dataset clean "$P/mixed.csv" -o "$TMP/x.csv"
 [ -e "$TMP/x.csv" ] && fail "failed clean left output" || pass "failed clean left no output"
 check_exit "--help" 0 "$VQI" dataset --help
