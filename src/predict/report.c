@@ -46,9 +46,11 @@ static void json_number_text(FILE *f, const char *text, double value)
         fputs("null", f);
         return;
     }
-    char *end;
-    strtod(text, &end);
-    if (*end == '\0' && !strpbrk(text, "nNiI"))
+    /* JSON's number grammar, roughly: digits, sign, point, exponent (no hex,
+     * no "nan"); anything else is written from the value */
+    int ok = (text[0] == '-' || (text[0] >= '0' && text[0] <= '9')) &&
+             strspn(text, "0123456789+-.eE") == strlen(text);
+    if (ok)
         fputs(text, f);
     else
         fprintf(f, "%.17g", value);
