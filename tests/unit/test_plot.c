@@ -202,6 +202,17 @@ static void test_timeline(const char *dir)
     CHECK(f1, "timeline: predicted line drawn");
     CHECK(f2, "timeline: true line drawn");
     free(im.px);
+    /* more sessions than panels: the first VQI_PLOT_MAX_SESSIONS are drawn */
+    vqi_plot_session many[VQI_PLOT_MAX_SESSIONS + 3];
+    for (int i = 0; i < VQI_PLOT_MAX_SESSIONS + 3; i++)
+        many[i] = s[i % 2];
+    snprintf(path, sizeof path, "%s/many.png", dir);
+    CHECK(vqi_plot_timeline(path, NULL, many, VQI_PLOT_MAX_SESSIONS + 3, classes, 5, &e) == 0,
+          "timeline of 15 sessions written");
+    image big = {0};
+    CHECK(read_png(path, &big) == 0 && big.h == 70 + 30 + VQI_PLOT_MAX_SESSIONS * 240,
+          "at most %d panels (height %u)", VQI_PLOT_MAX_SESSIONS, big.h);
+    free(big.px);
     snprintf(path, sizeof path, "%s/timeline.svg", dir);
     CHECK(vqi_plot_timeline(path, NULL, s, 2, classes, 5, &e) == 0 && contains(path, "<path"),
           "timeline svg");
