@@ -13,6 +13,8 @@
 
 #define STREAM_CHUNK (1u << 20)
 
+int vqi_capture_prefer_map = 0;
+
 /* Why plain files are read rather than walked through the mapping: on the
  * project's 2-core VM, walking the record headers of a page-cached 106 MB
  * pcap (1.13 M records) took 0.18-0.29 s through mmap (page-fault cost)
@@ -108,7 +110,7 @@ vqi_capture *vqi_capture_open(const char *path, vqi_err *err)
     c->src.in = in;
     c->src.fd = -1;
     c->src.map = vqi_in_map(in, &c->src.map_len);
-    if (c->src.map && strcmp(path, "-") != 0) {
+    if (c->src.map && !vqi_capture_prefer_map && strcmp(path, "-") != 0) {
         c->src.fd = open(path, O_RDONLY | O_CLOEXEC);
         if (c->src.fd >= 0)
             c->src.map = NULL;          /* read(2) it: faster than the mapping (above) */

@@ -49,6 +49,10 @@ typedef struct pcapng_iface {
 
 typedef enum { FMT_PCAP, FMT_PCAPNG, FMT_LIVE } vqi_fmt;
 
+/* Read plain files through the mapping instead of read(2) (default 0; the
+ * unit tests set it to cover both byte sources). */
+extern int vqi_capture_prefer_map;
+
 struct vqi_capture {
     vqi_fmt fmt;
     vqi_src src;
