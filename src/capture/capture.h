@@ -2,7 +2,12 @@
  * bzip2) or a live interface (libpcap).
  *
  * The whole interface of the capture stage.  Formats are recognised by magic.
- * A frame's bytes stay valid until the next call to vqi_capture_next(). */
+ * A frame's bytes stay valid until the next call to vqi_capture_next().
+ * pcapng: a Simple Packet Block has no timestamp and gets the time of the
+ * previous packet (0 before any); ifindex is the interface number within
+ * its section; non-packet blocks (custom, statistics, ...) are skipped.
+ * pcap: a record whose caplen exceeds the snaplen (when not 0) or 256 KiB is
+ * damage, like a truncated record: the input ends with a warning. */
 #ifndef VQI_CAPTURE_H
 #define VQI_CAPTURE_H
 

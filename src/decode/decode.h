@@ -4,7 +4,26 @@
  * MPLS, PPPoE, LLC/SNAP, SLL, SLL2, raw IP, NULL/LOOP, PPP), IPv4/IPv6 with
  * extension headers, GRE and IP-in-IP tunnels (the innermost packet wins),
  * TCP and UDP.  Sizes come from header length fields, never from the captured
- * length: a capture cut to 72 bytes still yields the true payload sizes. */
+ * length: a capture cut to 72 bytes still yields the true payload sizes.
+ *
+ * Policies:
+ * - IP lengths: the header's total length (IPv6: 40 + payload length, or the
+ *   jumbo option), clamped to the bytes on the wire; 0 (TSO) = the wire bytes.
+ * - Fragments: fragment = 1 on every fragment.  The first (offset 0) has its
+ *   transport header decoded (ports, TCP fields); later ones have
+ *   has_ports = 0.  l4_len / payload_len count this packet's own bytes, so
+ *   they add up over a datagram's fragments (a first UDP fragment's
+ *   payload_len is its bytes - 8, not the UDP length).  Callers that want to
+ *   attribute later fragments to a flow key them by (src, dst, proto, ip_id).
+ * - Tunnels (GRE incl. key/seq/checksum and PPTP's enhanced GRE, 4in4, 6in4,
+ *   4in6, 6in6, GRE over Ethernet bridging): followed up to 4 levels while
+ *   the inner IP header is valid; tunneled = 1 then.
+ * - An IPv4 header needs its 20 fixed bytes captured (else ipver = 0); has_ports
+ *   needs the whole fixed TCP (20) / UDP (8) header captured.  IPv6 extension
+ *   headers: at most 16 are walked; ESP, an unknown header, or one not
+ *   captured ends the walk (proto = that header, no ports).
+ * - PPP in HDLC framing is read as captured: byte-stuffed (0x7D) frames are
+ *   not de-escaped (libpcap's PPP_HDLC captures are already unescaped). */
 #ifndef VQI_DECODE_H
 #define VQI_DECODE_H
 
