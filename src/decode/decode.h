@@ -22,8 +22,9 @@
  *   needs the whole fixed TCP (20) / UDP (8) header captured.  IPv6 extension
  *   headers: at most 16 are walked; ESP, an unknown header, or one not
  *   captured ends the walk (proto = that header, no ports).
- * - PPP in HDLC framing is read as captured: byte-stuffed (0x7D) frames are
- *   not de-escaped (libpcap's PPP_HDLC captures are already unescaped). */
+ * - PPP in HDLC framing (FF 03 address/control, protocol-field compression,
+ *   Cisco HDLC) is read as captured: byte-stuffed (0x7D) octets are not
+ *   de-escaped (that would need a copy of the frame). */
 #ifndef VQI_DECODE_H
 #define VQI_DECODE_H
 
