@@ -24,8 +24,15 @@ done
 "$VQI" predict --help >/dev/null 2>&1 ||
     { echo "demo: '$VQI predict' is not available in this build" >&2; exit 1; }
 
+# Replace only a previous demo's output (marked), never an unrelated directory.
+if [ -e "$OUT" ] && [ ! -e "$OUT/.vqi-demo" ] && [ "$OUT" != demo-out ] &&
+   [ -n "$(ls -A "$OUT" 2>/dev/null)" ]; then
+    echo "demo: $OUT exists and is not a demo output directory; remove it or choose another" >&2
+    exit 2
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
+: >"$OUT/.vqi-demo"
 step() { printf '\n== %s\n' "$1"; }
 # run NAME CMD...: run a step; on failure show its command and stop
 run() {

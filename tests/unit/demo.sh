@@ -56,3 +56,6 @@ grep -q 'docs/MODEL.md' "$TMP/demo.log" && pass "demo points to docs/MODEL.md" |
 check_exit "demo fails loudly without 'vqi predict'" 1 env VQI=/bin/false scripts/demo.sh "$TMP/demo2"
 grep -q "predict' is not available" "$TMP/.err" && pass "demo names the missing step" ||
     fail "demo names the missing step" "$(head -c 200 "$TMP/.err")"
+mkdir -p "$TMP/other" && touch "$TMP/other/keep"
+check_exit "demo refuses to replace an unrelated directory" 2 scripts/demo.sh "$TMP/other"
+[ -e "$TMP/other/keep" ] && pass "the unrelated directory is left alone" || fail "the unrelated directory is left alone"
