@@ -22,6 +22,8 @@
 # copy next to the model, unless --lovo-only).  scripts/baseline-sklearn-rf.py
 # compares these folds with scikit-learn's RandomForestClassifier(100).
 set -euo pipefail
+ORIG=$PWD   # paths given by the user are relative to where they ran the script
+abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$ORIG/$1" ;; esac; }
 cd "$(dirname "$0")/.."
 
 TABLE=data/train/requet_windows.csv.gz
@@ -46,7 +48,8 @@ while [ $# -gt 0 ]; do
         -h|--help) usage; exit 0 ;;
         --table|--work|--output)
             [ $# -ge 2 ] || { echo "vqi: $1 needs a value" >&2; exit 2; }
-            case $1 in --table) TABLE=$2 ;; --work) WORK=$2 ;; --output) OUTPUT=$2 ;; esac
+            v=$(abspath "$2")
+            case $1 in --table) TABLE=$v ;; --work) WORK=$v ;; --output) OUTPUT=$v ;; esac
             shift 2 ;;
         --lovo-only) LOVO_ONLY=1; shift ;;
         *) echo "vqi: unknown argument $1 (see --help)" >&2; exit 2 ;;

@@ -20,6 +20,8 @@
 #     out: its traffic is the initial burst, not a 1080p steady state.
 # REQUET_DIR defaults to ../shared/data/requet (relative to the repository).
 set -euo pipefail
+ORIG=$PWD   # paths given by the user are relative to where they ran the script
+abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$ORIG/$1" ;; esac; }
 cd "$(dirname "$0")/.."
 
 REQUET=../shared/data/requet
@@ -32,9 +34,9 @@ while [ $# -gt 0 ]; do
     case $1 in
         -h|--help) usage; exit 0 ;;
         -o|--output) [ $# -ge 2 ] || { echo "vqi: $1 needs a file" >&2; exit 2; }
-                     OUT=$2; shift 2 ;;
+                     OUT=$(abspath "$2"); shift 2 ;;
         -*) echo "vqi: unknown option $1" >&2; exit 2 ;;
-        *) REQUET=$1; shift ;;
+        *) REQUET=$(abspath "$1"); shift ;;
     esac
 done
 INFO=$REQUET/ExperimentInfo.txt

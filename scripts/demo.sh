@@ -8,9 +8,12 @@
 #   data/models/default.vqimodel          the bundled default model
 # Any failing step stops the demo with its error and a non-zero status.
 set -euo pipefail
+ORIG=$PWD   # paths given by the user are relative to where they ran the script
+abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$ORIG/$1" ;; esac; }
 cd "$(dirname "$0")/.."
 
-OUT=${1:-demo-out}
+OUT=demo-out
+[ $# -eq 0 ] || OUT=$(abspath "$1")
 VQI=${VQI:-./vqi}
 SAMPLE=data/samples/requet_A_exp46.pcap.xz
 LOG=data/samples/requet_A_exp46_merged.txt.xz
