@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct vqi_out {
     FILE *f;
     char *path;      /* final name */
-    char *tmp;       /* temporary name, NULL for stdout */
+    char *tmp;       /* temporary name, NULL for stdout and special files */
+    int direct;      /* written in place: a device, FIFO or socket (/dev/null) */
     vqi_out *next;   /* list of open temporaries, for vqi_out_abort_all */
 };
 
@@ -34,6 +36,22 @@ vqi_out *vqi_out_open(const char *path, vqi_err *err)
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
         o->path = strdup("-");
+        return o;
+    }
+    /* A device or FIFO (/dev/null, /dev/stdout, a named pipe) cannot be
+     * replaced by rename: that would turn /dev/null into a regular file.
+     * Write to it in place; there is no partial file to worry about. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        o->path = strdup(path);
+        if (!o->path || !(o->f = fopen(path, "w"))) {
+            vqi_err_set(err, VQI_EXIT_FAIL, "cannot open output: %s",
+                        o->path ? strerror(errno) : "out of memory");
+            free(o->path);
+            free(o);
+            return NULL;
+        }
+        o->direct = 1;
         return o;
     }
     size_t n = strlen(path);
@@ -78,11 +96,22 @@ static void release(vqi_out *o)
 int vqi_out_commit(vqi_out *o, vqi_err *err)
 {
     int rc = 0;
-    if (!o->tmp) {
+    if (!o->tmp && !o->direct) {
         errno = 0;
         /* a reader that went away (`vqi packets X | head`) is not an error */
         if ((fflush(o->f) != 0 || ferror(o->f)) && errno != EPIPE)
             rc = vqi_err_set(err, VQI_EXIT_FAIL, "write error on standard output");
+        release(o);
+        return rc;
+    }
+    if (o->direct) {
+        errno = 0;
+        int failed = ferror(o->f) | (fflush(o->f) != 0);
+        int e = errno;
+        failed |= fclose(o->f) != 0;
+        if (failed)
+            rc = vqi_err_set(err, VQI_EXIT_FAIL, "write error: %s",
+                             strerror(e ? e : errno ? errno : EIO));
         release(o);
         return rc;
     }
@@ -105,6 +134,8 @@ void vqi_out_abort(vqi_out *o)
     if (o->tmp) {
         fclose(o->f);
         unlink(o->tmp);
+    } else if (o->direct) {
+        fclose(o->f);
     }
     release(o);
 }
