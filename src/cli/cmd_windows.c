@@ -69,13 +69,23 @@ typedef struct writer {
     FILE *f;
     const vqi_window_config *cfg;
     size_t rows;
-    int failed;
+    int failed, header_done;
 } writer;
+
+/* The header goes out with the first row (or at the end when there is
+ * none), so an unreadable capture leaves stdout empty. */
+static int write_header(writer *w)
+{
+    if (w->header_done)
+        return 0;
+    w->header_done = 1;
+    return vqi_window_csv_header(w->f, w->cfg);
+}
 
 static int write_row(void *ctx, const vqi_window_row *r)
 {
     writer *w = ctx;
-    if (vqi_window_csv_row(w->f, w->cfg, w->rows++, r) < 0) {
+    if (write_header(w) < 0 || vqi_window_csv_row(w->f, w->cfg, w->rows++, r) < 0) {
         w->failed = 1;
         return 1;
     }
@@ -175,7 +185,7 @@ int cmd_windows(int argc, char **argv)
     int rc = VQI_EXIT_OK;
     vqi_out *out = vqi_out_open(output, &err);
     vqi_windows *w = NULL;
-    writer wr = {NULL, &cfg, 0, 0};
+    writer wr = {NULL, &cfg, 0, 0, 0};
     if (!out) {
         rc = cli_error(output, &err);
         goto done;
@@ -185,8 +195,7 @@ int cmd_windows(int argc, char **argv)
         rc = cli_error(capture, &err);
         goto done;
     }
-    if (vqi_window_csv_header(wr.f, &cfg) < 0 ||
-        vqi_windows_feed_capture(w, capture, svc, &err) < 0) {
+    if (vqi_windows_feed_capture(w, capture, svc, &err) < 0 || write_header(&wr) < 0) {
         if (wr.failed || !err.msg[0]) {
             vqi_err_set(&err, VQI_EXIT_FAIL, "write error");
             rc = cli_error(output, &err);

@@ -76,3 +76,10 @@ check_exit "--request-min-udp -1: usage error" 2 "$VQI" windows "$SAMPLE" --serv
 "$VQI" windows "$SAMPLE" --service youtube --idle-gap 5 -o "$TMP/g5.csv"
 n=$(records "$TMP/g5.csv" | tail -n +2 | awk -F, '{print $103}' | sort -u | wc -l)
 [ "$n" -gt 1 ] && pass "--idle-gap 5: $n sessions" || fail "--idle-gap 5: more than one session" "$n"
+
+# nothing on stdout for an unreadable capture; the header alone without service traffic
+"$VQI" windows "$TMP/none.pcap" --service youtube >"$TMP/empty.out" 2>/dev/null
+check_eq "unreadable capture: stdout stays empty" "$(wc -c <"$TMP/empty.out")" 0
+check_cmd "capture without the service's traffic" "$VQI" windows "$PWD/data/samples/ndpi_netflix.pcap.xz" \
+    --service twitch -o "$TMP/tw.csv"
+check_eq "no service traffic: the header only" "$(records "$TMP/tw.csv" | wc -l)" 1
