@@ -53,7 +53,7 @@ if [ $fifo_ok = 1 ]; then
                "dataset export $FIX/pickle/mixed_p5.pkl"; do
         # shellcheck disable=SC2086
         check_exit "full disk: vqi ${cmd%% *} -o /dev/full exits 1" 1 "$VQI" $cmd -o /dev/full
-        check_eq "full disk: vqi ${cmd%% *} message" "$(cut -c1-32 "$TMP/.err")" \
+        check_eq "full disk: vqi ${cmd%% *} message" "$(cut -c1-27 "$TMP/.err")" \
             "vqi: /dev/full: write error"
         # shellcheck disable=SC2086
         check_exit "full disk: vqi ${cmd%% *} >/dev/full exits 1" 1 sh -c "\"\$0\" $cmd >/dev/full" "$VQI"
