@@ -335,6 +335,7 @@ static int monitor(const options *o, vqi_service *svc, const vqi_model *m)
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESTART;    /* a write to a slow stdout must not fail with EINTR */
     sigemptyset(&sa.sa_mask);
     running = mon;
     sigaction(SIGINT, &sa, &old_int);
