@@ -66,6 +66,12 @@ vqi_out *vqi_out_open(const char *path, vqi_err *err)
     }
     snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(o->tmp);
+    if (fd >= 0) {
+        /* mkstemp makes 0600; give the file the mode a plain creat() would */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
     if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
         vqi_err_set(err, VQI_EXIT_FAIL, "cannot create output: %s", strerror(errno));
         if (fd >= 0) {

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/input.h"
@@ -55,6 +56,11 @@ static void test_output(void)
     fputs("whole\n", vqi_out_file(o));
     CHECK(vqi_out_commit(o, &e) == 0, "commit");
     CHECK(access(path, F_OK) == 0, "committed output exists");
+    struct stat st;
+    mode_t mask = umask(0);
+    umask(mask);
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == (0666 & ~mask),
+          "committed output has the creat() mode (0%o)", (unsigned)(st.st_mode & 0777));
     unlink(path);
     rmdir(dir);
 }
