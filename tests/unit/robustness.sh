@@ -61,3 +61,101 @@ if [ $fifo_ok = 1 ]; then
     [ -c /dev/full ] && pass "-o /dev/full: still a character device" \
                      || fail "-o /dev/full: replaced by a regular file"
 fi
+
+# unwritable outputs: exit 1, "vqi: OUT: cannot create output: ..."
+: >"$TMP/plainfile"
+for out in "$TMP/no-such-dir/out.csv" "$TMP/plainfile/out.csv"; do
+    check_exit "unwritable output ${out#"$TMP"/}: exit 1" 1 "$VQI" packets "$CAP" -o "$out"
+    check_eq "unwritable output ${out#"$TMP"/}: message" "$(cut -d: -f1-3 "$TMP/.err")" \
+        "vqi: $out: cannot create output"
+done
+
+# --------------------------------------------------------------- captures --
+# pcapng cut inside its last block (10 bytes short): tshark reads 7 packets.
+PNG=$FIX/capture/real_eth_ip4and6.pcapng
+size=$(stat -c %s "$PNG")
+head -c $((size - 10)) "$PNG" >"$TMP/cut.pcapng"
+check_exit "truncated pcapng: exit 0" 0 "$VQI" packets "$TMP/cut.pcapng" -o "$TMP/cut.csv"
+check_eq "truncated pcapng: the 7 complete packets (tshark)" "$(($(wc -l <"$TMP/cut.csv") - 1))" 7
+check_eq "truncated pcapng: warning" "$(cat "$TMP/.err")" \
+    "vqi: warning: $TMP/cut.pcapng: truncated block 10 at byte $((size - 100)): 90 of 100 bytes present"
+
+# pcapng block length 30 (not a multiple of 4) in block 3: blocks 1-2 (SHB,
+# IDB) kept, no packet, a warning naming the bad length.
+/usr/bin/python3 - "$PNG" "$TMP/badlen.pcapng" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+off = 0
+for _ in range(2):                       # skip SHB and IDB
+    off += struct.unpack_from('<I', d, off + 4)[0]
+struct.pack_into('<I', d, off + 4, 30)
+open(sys.argv[2], 'wb').write(d)
+PY
+check_exit "pcapng bad block length: exit 0" 0 "$VQI" packets "$TMP/badlen.pcapng" -o "$TMP/badlen.csv"
+check_eq "pcapng bad block length: no packet kept" "$(wc -l <"$TMP/badlen.csv")" 1
+grep -q "^vqi: warning: $TMP/badlen.pcapng: .*bad length 30" "$TMP/.err" \
+    && pass "pcapng bad block length: warning" || fail "pcapng bad block length: warning" "$(cat "$TMP/.err")"
+
+# zero-length record kept, record with caplen 300000 > 262144 stops the read
+check_exit "zero/huge caplen: exit 0" 0 "$VQI" packets "$FIX/capture/synth_zero_huge.pcap" -o "$TMP/zh.csv"
+check_eq "zero/huge caplen: 2 records before the damaged one" "$(($(wc -l <"$TMP/zh.csv") - 1))" 2
+check_eq "zero/huge caplen: warning" "$(cat "$TMP/.err")" \
+    "vqi: warning: $FIX/capture/synth_zero_huge.pcap: damaged record 3 at byte 138: captured length 300000 exceeds the limit 262144"
+
+# a DNS name that points to itself (tcpdump's dns-zlip-1)
+for cmd in packets dns; do
+    run_clean "DNS pointer loop: vqi $cmd" "$VQI" $cmd "$FIX/dns/tcpdump_dns-zlip-1.pcap"
+done
+
+# not a capture at all: exit 2 and no output file, for every capture reader
+printf 'GARBAGE, not a capture\n%.0s' {1..20} >"$TMP/garbage.pcap"
+for cmd in "packets" "dns" "flows" "flows --features iat" "stats --service youtube" \
+           "windows --service youtube"; do
+    # shellcheck disable=SC2086
+    check_exit "garbage capture: vqi $cmd exits 2" 2 "$VQI" $cmd "$TMP/garbage.pcap" -o "$TMP/g.out"
+    grep -q "^vqi: $TMP/garbage.pcap: " "$TMP/.err" && pass "garbage capture: vqi $cmd message" \
+        || fail "garbage capture: vqi $cmd message" "$(head -c 200 "$TMP/.err")"
+    [ -e "$TMP/g.out" ] && fail "garbage capture: vqi $cmd left output" \
+        || pass "garbage capture: vqi $cmd left no output"
+done
+
+# ----------------------------------------------------------------- tables --
+"$VQI" train "$FIX/model/windows.csv" -o "$TMP/m.vqi" >/dev/null 2>&1
+/usr/bin/python3 - "$TMP" <<'PY'
+import sys
+d = sys.argv[1]
+def w(name, data):
+    open(f'{d}/{name}', 'wb').write(data)
+w('ragged.csv', b',a,b\n0,1,2\n1,3\n2,4,5,6\n')
+w('nul.csv', b',a,b\n0,1,2\n1,\x003,4\n')
+w('quote.csv', b',a,b\n0,1,"never closed\n1,2,3\n')
+w('hugefield.csv', b',a,b\n0,1,' + b'9' * (8 << 20) + b'\n')
+w('deep.pkl', b'\x80\x02' + b']' * 100000 + b'a' * 99999 + b'.')
+w('marks.pkl', b'\x80\x02' + b'(' * 100000 + b'l' * 100000 + b'.')
+w('memo.pkl', b'\x80\x04j\xff\xff\xff\xff.')               # LONG_BINGET 2^32-1
+w('hugestr.pkl', b'\x80\x04\x8d' + (1 << 62).to_bytes(8, 'little') + b'x.')
+w('hugeframe.pkl', b'\x80\x04\x95' + (1 << 63).to_bytes(8, 'little') + b'N.')
+w('system.pkl', b'\x80\x02cposix\nsystem\nX\x02\x00\x00\x00id\x85R.')
+PY
+head -c 20000 "$FIX/pickle/netflix_head5_pandas2_numpy2_p5.pkl" >"$TMP/cutarray.pkl"
+# Every table reader: exit 2 naming the file (0 for the two CSVs that are
+# valid tables: a NUL byte is text, an 8 MiB field is a long number; the
+# model commands then miss their columns), no output file on failure.
+for f in ragged.csv nul.csv quote.csv hugefield.csv deep.pkl marks.pkl memo.pkl hugestr.pkl \
+         hugeframe.pkl system.pkl cutarray.pkl; do
+    for cmd in "dataset info" "dataset export" "dataset clean" "train" "eval $TMP/m.vqi" \
+               "predict -m $TMP/m.vqi"; do
+        rm -f "$TMP/t.out"
+        case $cmd in "dataset info") o=() ;; eval*) o=(-p "$TMP/t.out") ;; *) o=(-o "$TMP/t.out") ;; esac
+        want=2
+        case $f:$cmd in nul.csv:dataset[ie]*|hugefield.csv:dataset[ie]*) want=0 ;; esac
+        name="$f: vqi ${cmd%% [-/]*}"
+        # shellcheck disable=SC2086
+        check_exit "$name exits $want" $want "$VQI" $cmd "$TMP/$f" "${o[@]}"
+        if [ $want != 0 ]; then
+            grep -q "^vqi: $TMP/$f: " "$TMP/.err" && pass "$name: message names the file" \
+                || fail "$name: message names the file" "$(head -c 200 "$TMP/.err")"
+            [ -e "$TMP/t.out" ] && fail "$name: output left behind" || pass "$name: no output"
+        fi
+    done
+done
