@@ -83,7 +83,9 @@ static vqi_monitor *volatile running;
 static void on_stop_signal(int sig)
 {
     (void)sig;
+    int saved = errno;           /* pcap_breakloop writes to an eventfd */
     vqi_monitor_stop(running);
+    errno = saved;
 }
 
 static int parse_number(const char *s, double lo, double hi, double *out)

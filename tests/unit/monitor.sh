@@ -108,3 +108,8 @@ check_exit "no such interface: exit 2" 2 "$VQI" monitor -i vqi_no_such0 -s youtu
 check_eq "no such interface: message" "$(grep -c '^vqi: vqi_no_such0: ' "$TMP/.err")" 1
 check_exit "--help: exit 0" 0 "$VQI" monitor --help
 check_eq "--help text" "$(grep -c '^usage: vqi monitor -i IFACE' "$TMP/.out")" 1
+# a model of other columns than the window stage's (the synthetic L3/L4/L7 table)
+"$VQI" train "$FIX/model/windows.csv" --split none --rounds 2 -o "$TMP/other.vqi" >/dev/null 2>&1
+check_exit "model of columns windows lack: exit 2" 2 "$VQI" monitor -r "$CAP" -s youtube -m "$TMP/other.vqi"
+check_eq "model of columns windows lack: message" \
+    "$(grep -c "^vqi: $CAP: the model uses column 'L3_bytes_down', which windows do not have" "$TMP/.err")" 1
