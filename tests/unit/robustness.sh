@@ -148,7 +148,7 @@ for f in ragged.csv nul.csv quote.csv hugefield.csv deep.pkl marks.pkl memo.pkl 
         rm -f "$TMP/t.out"
         case $cmd in "dataset info") o=() ;; eval*) o=(-p "$TMP/t.out") ;; *) o=(-o "$TMP/t.out") ;; esac
         want=2
-        case $f:$cmd in nul.csv:dataset[ie]*|hugefield.csv:dataset[ie]*) want=0 ;; esac
+        case $f:$cmd in nul.csv:"dataset "[ie]*|hugefield.csv:"dataset "[ie]*) want=0 ;; esac
         name="$f: vqi ${cmd%% [-/]*}"
         # shellcheck disable=SC2086
         check_exit "$name exits $want" $want "$VQI" $cmd "$TMP/$f" "${o[@]}"
