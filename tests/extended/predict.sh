@@ -47,6 +47,29 @@ for pair in "46 41" "41 46"; do
     check_eq "exp $e: 60 labelled windows, most agree with the log (model without exp $e)" "$got" "60 1"
 done
 
+# --- the bundled training table, the default model's recipe, video left out ----------
+TRAIN=$PWD/data/train/requet_windows.csv.gz
+if [ -r "$TRAIN" ]; then
+    for pair in "41 8aUVN523r_A" "46 yjb40tAQZO0"; do
+        set -- $pair
+        e=$1 vid=$2
+        $PY - "$TRAIN" "$vid" "$TMP/tr_$e.csv" <<'PY'
+import sys
+import pandas as pd
+d = pd.read_csv(sys.argv[1], index_col=0)
+d[d.video_id != sys.argv[2]].to_csv(sys.argv[3])
+PY
+        "$VQI" train "$TMP/tr_$e.csv" --split none --model gbt --rounds 200 --max-depth 3 --eta 0.1 \
+            -o "$TMP/d_$e.vqi" >/dev/null 2>&1
+        "$VQI" predict "$R/pcap/A_baseline_Mar22_exp_$e.pcap" -s youtube -m "$TMP/d_$e.vqi" \
+            -l "$R/labels/A_baseline_Mar22_exp_${e}_merged.txt" -o "$TMP/d_$e.csv" 2>"$TMP/d_$e.txt"
+        echo "# exp $e, default recipe on data/train without video $vid: $(grep -o 'agreement.*' "$TMP/d_$e.txt")"
+        got=$(sed 1d "$TMP/d_$e.csv" | awk -F, '$4 != "" { n++; if ($4 == $5) a++ }
+              END { printf "%d %d", n, (2 * a > n) }')
+        check_eq "exp $e: data/train without its video, most windows agree with the log" "$got" "60 1"
+    done
+fi
+
 # --- a capture and its windows table ------------------------------------------------
 cap=$R/pcap/A_baseline_Mar22_exp_41.pcap
 "$VQI" windows "$cap" -s youtube -o "$TMP/w41.csv" 2>/dev/null
