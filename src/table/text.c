@@ -51,9 +51,103 @@ static int small_decimal(double x, char *digits)
     return INT32_MIN;
 }
 
+/* ---- exact decimal rounding in 128-bit integers ----
+ * For 1e-4 <= x < 1e15, x = m * 2^-s with m < 2^53 and 3 <= s <= 66, so
+ * x * 10^t (t <= 20) and the round-trip bounds below fit in 128 bits and
+ * the rounding is exact - the same digits as glibc's printf (correct
+ * rounding, ties to even) and strtod, without their multi-precision code,
+ * which was most of the cost of writing window rows. */
+typedef unsigned __int128 u128;
+
+static u128 pow10_u128(int t)
+{
+    u128 p = 1;
+    while (t-- > 0)
+        p *= 10;
+    return p;
+}
+
+/* x (1e-4 <= x < 1e15) as mantissa and shift: x = m / 2^s. */
+static void split_binary(double x, uint64_t *m, int *s)
+{
+    int e2;
+    double fr = frexp(x, &e2);               /* x = fr * 2^e2, 0.5 <= fr < 1 */
+    *m = (uint64_t)ldexp(fr, 53);
+    *s = 53 - e2;
+}
+
+/* round(m * 10^t / 2^s), ties to even. */
+static uint64_t round_scaled(uint64_t m, int s, int t)
+{
+    u128 num = (u128)m * pow10_u128(t);
+    u128 q = num >> s, rem = num & (((u128)1 << s) - 1), half = (u128)1 << (s - 1);
+    if (rem > half || (rem == half && (q & 1)))
+        q++;
+    return (uint64_t)q;
+}
+
+/* Does D / 10^t read back (round to nearest, ties to even) as m / 2^s? */
+static int reads_back(uint64_t d, int t, uint64_t m, int s)
+{
+    u128 p10 = pow10_u128(t);
+    u128 y = (u128)d << (s + 2);                   /* D/10^t scaled by 10^t 2^(s+2) */
+    u128 hi = (u128)(4 * m + 2) * p10;             /* midpoint to the next double */
+    u128 lo = (u128)(4 * m - (m == (1ULL << 52) ? 1 : 2)) * p10;  /* half gap below */
+    if (y > lo && y < hi)
+        return 1;
+    return (y == lo || y == hi) && !(m & 1);
+}
+
+/* Is m / 2^s >= 10^e?  (|e| <= 16, s <= 66: the products fit.) */
+static int at_least_pow10(uint64_t m, int s, int e)
+{
+    u128 lhs = (u128)m * pow10_u128(e < 0 ? -e : 0);
+    u128 rhs = pow10_u128(e > 0 ? e : 0) << s;
+    return lhs >= rhs;
+}
+
+/* Shortest digits of x as the slow path below finds them (15, 16 or 17
+ * correctly rounded digits), computed exactly.  INT32_MIN outside the range. */
+static int exact_digits(double x, char *digits)
+{
+    if (!(x >= 1e-4 && x < 1e15))
+        return INT32_MIN;
+    uint64_t m;
+    int s;
+    split_binary(x, &m, &s);
+    int e10 = (int)floor(log10(x));          /* may be off by one: fixed exactly */
+    if (!at_least_pow10(m, s, e10))
+        e10--;
+    else if (at_least_pow10(m, s, e10 + 1))
+        e10++;
+    for (int prec = 15; prec <= 17; prec++) {
+        int t = prec - 1 - e10;                  /* 0 <= t <= 20: 4m * 10^t < 2^122 */
+        uint64_t d = round_scaled(m, s, t);
+        if (prec < 17 && !reads_back(d, t, m, s))
+            continue;
+        /* rounding up may carry into one more digit (9.99.. -> 10.0) */
+        int decpt = d == (uint64_t)pow10_u128(prec) ? e10 + 2 : e10 + 1;
+        char tmp[24];
+        int n = 0;
+        for (; d; d /= 10)
+            tmp[n++] = (char)('0' + d % 10);
+        int k = 0;
+        while (n > 0)
+            digits[k++] = tmp[--n];
+        while (k > 1 && digits[k - 1] == '0')
+            k--;
+        digits[k] = '\0';
+        return decpt;
+    }
+    return INT32_MIN;
+}
+
 static int shortest_digits(double x, char *digits)
 {
     int fast = small_decimal(x, digits);
+    if (fast != INT32_MIN)
+        return fast;
+    fast = exact_digits(x, digits);
     if (fast != INT32_MIN)
         return fast;
     char buf[40];
