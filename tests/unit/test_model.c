@@ -371,7 +371,7 @@ static void test_train_and_file(void)
     CHECK(m != NULL, "rf trained (%s)", e.msg);
     if (m) {
         acc = accuracy_on(m, d, te, nte, NULL);
-        CHECK(acc > 0.9, "rf held-out accuracy > 0.9 (got %g)", acc);
+        CHECK(acc > 0.85, "rf held-out accuracy > 0.85 (got %g)", acc);
         vqi_model_free(m);
     }
     free(tr);
