@@ -144,10 +144,10 @@ static int exact_digits(double x, char *digits)
 
 static int shortest_digits(double x, char *digits)
 {
-    int fast = small_decimal(x, digits);
+    int fast = exact_digits(x, digits);
     if (fast != INT32_MIN)
         return fast;
-    fast = exact_digits(x, digits);
+    fast = small_decimal(x, digits);
     if (fast != INT32_MIN)
         return fast;
     char buf[40];
@@ -229,7 +229,9 @@ static size_t layout_repr(int neg, const char *digits, int decpt, char *buf, siz
             out[o++] = '0';
     }
     out[o] = '\0';
-    snprintf(buf, size, "%s", out);
+    size_t k = o < size ? o : size - 1;      /* as snprintf would truncate */
+    memcpy(buf, out, k);
+    buf[k] = '\0';
     return o;
 }
 
@@ -366,8 +368,35 @@ static void positional(double v, char *out, size_t size)
     char r[48];
     vqi_format_double(v, r, sizeof r);
     const char *dot = strchr(r, '.');
+    double a = fabs(v);
     if (!strchr(r, 'e') && dot && strlen(dot + 1) <= 8) {
         snprintf(out, size, "%s", r);
+    } else if (a >= 1e-4 && a < 1e15 && size >= 40) {
+        /* "%.8f" by exact rounding (see round_scaled): printf's
+         * multi-precision path was most of the EWMA array cost */
+        uint64_t m;
+        int s;
+        split_binary(a, &m, &s);
+        uint64_t d = round_scaled(m, s, 8);
+        char *o = out;
+        if (v < 0)
+            *o++ = '-';
+        char ip[24];
+        int n = 0;
+        uint64_t whole = d / 100000000u;
+        do {
+            ip[n++] = (char)('0' + whole % 10);
+            whole /= 10;
+        } while (whole);
+        while (n > 0)
+            *o++ = ip[--n];
+        *o++ = '.';
+        uint32_t frac = (uint32_t)(d % 100000000u);
+        for (int i = 7; i >= 0; i--) {
+            o[i] = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        o[8] = '\0';
     } else {
         snprintf(out, size, "%.8f", v);
     }
