@@ -47,6 +47,11 @@ for tool in hyperfine /usr/bin/time capinfos tshark; do
     command -v "$tool" >/dev/null || { echo "bench: $tool missing (scripts/install-deps.sh bench)" >&2; exit 2; }
 done
 [ -x "$VQI" ] || { echo "bench: $VQI missing (run make)" >&2; exit 2; }
+# Measure a private copy: the tree may be shared, and a relink of the binary
+# during the run would fail or change the program measured.
+cp "$VQI" "$WORK/vqi" || exit 2
+VQI_BUILT=$VQI
+VQI=$PWD/$WORK/vqi
 
 ROWS=()   # markdown table rows
 FAILED=() # commands that failed while being measured
@@ -79,8 +84,12 @@ measure() {
     fi
     MED=$($PY -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' \
         "$LOGS/$key.json")
-    /usr/bin/time -f %M -o "$LOGS/$key.rss" sh -c "$cmd" >"$LOGS/$key.out" 2>"$LOGS/$key.err"
-    RSS=$(tail -n 1 "$LOGS/$key.rss")
+    if /usr/bin/time -f %M -o "$LOGS/$key.rss" sh -c "$cmd" >"$LOGS/$key.out" 2>"$LOGS/$key.err"; then
+        RSS=$(tail -n 1 "$LOGS/$key.rss")
+    else
+        RSS=""
+        FAILED+=("$key: the peak-RSS run failed: $(head -n 1 "$LOGS/$key.err")")
+    fi
     return 0
 }
 
@@ -289,7 +298,7 @@ machine() {
     mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- CPU: ${cpu:-unknown}, $(nproc) cores; RAM: $mem; kernel: $(uname -sr); load average at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
-    echo "- vqi: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (modified)'), $($VQI --version 2>/dev/null | head -n 1) ($VQI)"
+    echo "- vqi: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (modified)'), $($VQI --version 2>/dev/null | head -n 1) (copy of $VQI_BUILT)"
     echo "- $($PY --version 2>&1), scapy $($PY -c 'import scapy; print(scapy.__version__)' 2>/dev/null)," \
          "pandas $($PY -c 'import pandas; print(pandas.__version__)' 2>/dev/null)," \
          "scikit-learn $($PY -c 'import sklearn; print(sklearn.__version__)' 2>/dev/null)," \
