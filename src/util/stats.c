@@ -31,10 +31,15 @@ vqi_summary vqi_summarize(const double *v, size_t n)
     m3 /= (double)n;
     m4 /= (double)n;
     s.std = sqrt(m2);
-    /* scipy returns 0/0 -> nan for constant data; 0 is what feature tables want */
+    /* Constant data: skewness 0 and excess kurtosis -3 (the 0/0 moment ratio
+     * taken as 0), which is what the course dataset's real rows hold
+     * (e.g. serverKurRetransmit = -3.000, serverSkeRetransmit = 0.000). */
     if (m2 > 0) {
         s.skew = m3 / pow(m2, 1.5);
         s.kurt = m4 / (m2 * m2) - 3.0;
+    } else {
+        s.skew = 0;
+        s.kurt = -3.0;
     }
     return s;
 }

@@ -29,7 +29,10 @@ static void test_stats(void)
     CHECK_NEAR(vqi_quantile(v, 5, 0.5, scratch), 3.0, 1e-12, "median");
     CHECK_NEAR(vqi_quantile(v, 5, 0.9, scratch), 7.6, 1e-12, "q90");
     vqi_summary e = vqi_summarize(NULL, 0);
-    CHECK(e.n == 0 && e.mean == 0 && e.std == 0, "empty summary is zero");
+    CHECK(e.n == 0 && e.mean == 0 && e.std == 0 && e.kurt == 0, "empty summary is zero");
+    double same[] = {7, 7, 7};
+    vqi_summary c = vqi_summarize(same, 3);
+    CHECK(c.skew == 0 && c.kurt == -3.0, "constant data: skew 0, kurtosis -3 (course rows)");
     vqi_running r = {0};
     for (int i = 0; i < 5; i++)
         vqi_running_add(&r, v[i]);
