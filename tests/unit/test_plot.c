@@ -117,6 +117,41 @@ static double ink(const image *im, const int *rgb, int *found)
     return (double)dark / (double)n;
 }
 
+static int is_ink(const image *im, uint32_t x, uint32_t y)
+{
+    const uint8_t *p = im->px + ((size_t)y * im->w + x) * im->channels;
+    return p[0] < 250 || p[1] < 250 || p[2] < 250;
+}
+
+/* Pixels drawn on the outermost rows/columns: something (a legend, a label)
+ * ran past the edge of the page and was clipped. */
+static size_t border_ink(const image *im)
+{
+    size_t n = 0;
+    for (uint32_t x = 0; x < im->w; x++)
+        n += is_ink(im, x, 0) + is_ink(im, x, im->h - 1);
+    for (uint32_t y = 0; y < im->h; y++)
+        n += is_ink(im, 0, y) + is_ink(im, im->w - 1, y);
+    return n;
+}
+
+/* Rows where the panel's left frame (page fraction 0.10, give or take a
+ * pixel of antialiasing) is dark: the panel's height in pixels. */
+static uint32_t frame_rows(const image *im)
+{
+    uint32_t rows = 0, x = im->w / 10;
+    for (uint32_t y = 0; y < im->h; y++) {
+        for (uint32_t dx = x - 1; dx <= x + 1; dx++) {
+            const uint8_t *p = im->px + ((size_t)y * im->w + dx) * im->channels;
+            if (p[0] < 180 && p[1] < 180 && p[2] < 180) {
+                rows++;
+                break;
+            }
+        }
+    }
+    return rows;
+}
+
 static int contains(const char *path, const char *needle)
 {
     size_t len;
@@ -194,7 +229,9 @@ static void test_timeline(const char *dir)
     image im = {0};
     CHECK(read_png(path, &im) == 0, "timeline png decodes");
     CHECK_INT(im.w, 1000, "timeline width");
-    CHECK_INT(im.h, 70 + 30 + 2 * 240, "timeline height grows with the sessions");
+    /* header 84 + 2 panels of 200 + one gap of 56 between them + footer 58 */
+    CHECK_INT(im.h, 84 + 2 * 200 + 56 + 58, "timeline height grows with the sessions");
+    CHECK_INT(border_ink(&im), 0, "timeline: nothing touches the image border (legend inside)");
     int blue[3] = {0, 114, 178}, orange[3] = {230, 159, 0}, f1, f2;
     double share = ink(&im, blue, &f1);
     ink(&im, orange, &f2);
@@ -210,9 +247,30 @@ static void test_timeline(const char *dir)
     CHECK(vqi_plot_timeline(path, NULL, many, VQI_PLOT_MAX_SESSIONS + 3, classes, 5, &e) == 0,
           "timeline of 15 sessions written");
     image big = {0};
-    CHECK(read_png(path, &big) == 0 && big.h == 70 + 30 + VQI_PLOT_MAX_SESSIONS * 240,
+    CHECK(read_png(path, &big) == 0 && big.h == 84 + VQI_PLOT_MAX_SESSIONS * (120 + 56) - 56 + 58,
           "at most %d panels (height %u)", VQI_PLOT_MAX_SESSIONS, big.h);
+    CHECK_INT(border_ink(&big), 0, "12 panels: nothing touches the image border");
     free(big.px);
+    /* one session of an hour (360 windows): one tall panel, most of the page */
+    static double lt[360], lp[360], ltr[360];
+    for (int i = 0; i < 360; i++) {
+        lt[i] = 10.0 * i;
+        ltr[i] = classes[(i / 40) % 5];
+        lp[i] = i % 7 ? ltr[i] : classes[(i / 40 + 1) % 5];
+    }
+    vqi_plot_session hour = {"hour", 360, lt, lp, ltr};
+    snprintf(path, sizeof path, "%s/hour.png", dir);
+    CHECK(vqi_plot_timeline(path, "an hour", &hour, 1, classes, 5, &e) == 0, "hour timeline");
+    image h1 = {0};
+    CHECK(read_png(path, &h1) == 0 && h1.h == 84 + 240 + 58, "hour: one 240-px panel (%u)", h1.h);
+    uint32_t rows = frame_rows(&h1);
+    CHECK(rows >= 240 && rows > h1.h * 6 / 10,
+          "hour: the panel frame spans %u of %u rows (no empty band)", rows, h1.h);
+    CHECK_INT(border_ink(&h1), 0, "hour: nothing touches the image border");
+    free(h1.px);
+    snprintf(path, sizeof path, "%s/timeline.pdf", dir);
+    CHECK(vqi_plot_timeline(path, NULL, s, 2, classes, 5, &e) == 0 && contains(path, "%%EOF"),
+          "timeline pdf");
     snprintf(path, sizeof path, "%s/timeline.svg", dir);
     CHECK(vqi_plot_timeline(path, NULL, s, 2, classes, 5, &e) == 0 && contains(path, "<path"),
           "timeline svg");
