@@ -92,6 +92,29 @@ int plot_end(vqi_out *o, vqi_err *err)
 
 /* ------------------------------------------------------------ confusion */
 
+/* The colour scale beside the matrix: the share of the row, 0 to 100 %,
+ * in colour map 1, so that a reader can tell what a shade means. */
+static void share_colorbar(double left, double right, double bottom, double top)
+{
+    plvpor(left, right, bottom, top);
+    plwind(0, 1, 0, 1);
+    enum { STEPS = 64 };
+    for (int i = 0; i < STEPS; i++) {
+        PLFLT y0 = (double)i / STEPS, y1 = (double)(i + 1) / STEPS;
+        PLFLT xs[4] = {0, 1, 1, 0}, ys[4] = {y0, y0, y1, y1};
+        plcol1((y0 + y1) / 2);
+        plfill(4, xs, ys);
+    }
+    plcol0(PLOT_FG);
+    plbox("bc", 0, 0, "bc", 0, 0);
+    plschr(0, 0.8);
+    static const char *const pct[5] = {"0", "25", "50", "75", "100"};
+    for (int i = 0; i < 5; i++)
+        plmtex("rv", 0.6, i / 4.0, 0.0, pct[i]);
+    plmtex("r", 3.4, 0.5, 0.5, "share of the true class (%)");
+    plschr(0, 1.0);
+}
+
 int vqi_plot_confusion(const char *path, const char *title, const size_t *matrix,
                        const char *const *labels, size_t k, vqi_err *err)
 {
@@ -100,11 +123,13 @@ int vqi_plot_confusion(const char *path, const char *title, const size_t *matrix
     vqi_out *o = plot_begin(path, 760, 680, err);
     if (!o)
         return -1;
-    plvpor(0.16, 0.92, 0.14, 0.88);
-    plwind(-0.5, (double)k - 0.5, -0.5, (double)k - 0.5);
     /* colour map 1: white to dark blue, by the share of the true class */
     PLFLT pos[2] = {0, 1}, r[2] = {1, 0.03}, g[2] = {1, 0.19}, b[2] = {1, 0.42};
     plscmap1l(1, 2, pos, r, g, b, NULL);
+    const double left = 0.14, right = 0.80, bottom = 0.17, top = 0.88;
+    plvpor(left, right, bottom, top);
+    plwind(-0.5, (double)k - 0.5, -0.5, (double)k - 0.5);
+    plscol0(PLOT_NSERIES + PLOT_SERIES, 235, 235, 235);   /* rows without windows */
     plschr(0, k > 8 ? 0.6 : 0.9);
     for (size_t i = 0; i < k; i++) {
         size_t row = 0;
@@ -115,15 +140,26 @@ int vqi_plot_confusion(const char *path, const char *title, const size_t *matrix
             double share = row ? (double)matrix[i * k + j] / (double)row : 0;
             PLFLT xs[4] = {j - 0.5, j + 0.5, j + 0.5, j - 0.5};
             PLFLT ys[4] = {y - 0.5, y - 0.5, y + 0.5, y + 0.5};
-            plcol1(share);
+            if (row)
+                plcol1(share);
+            else
+                plcol0(PLOT_NSERIES + PLOT_SERIES);
             plfill(4, xs, ys);
             char count[32], pct[32];
             snprintf(count, sizeof count, "%zu", matrix[i * k + j]);
-            snprintf(pct, sizeof pct, "%.1f%%", 100 * share);
+            /* a class with no true windows has no recall: a dash, not 0 % */
+            snprintf(pct, sizeof pct, row ? "%.1f%%" : "-", 100 * share);
             plcol0(share > 0.5 ? PLOT_WHITE : PLOT_FG);
             plptex((double)j, y + 0.08, 1, 0, 0.5, count);
             plptex((double)j, y - 0.22, 1, 0, 0.5, pct);
         }
+    }
+    /* thin cell borders: neighbouring pale cells stay apart */
+    plcol0(PLOT_GRID);
+    for (size_t c = 1; c < k; c++) {
+        PLFLT a[2] = {c - 0.5, c - 0.5}, e[2] = {-0.5, (double)k - 0.5};
+        plline(2, a, e);
+        plline(2, e, a);
     }
     plcol0(PLOT_FG);
     plschr(0, 1.0);
@@ -135,9 +171,13 @@ int vqi_plot_confusion(const char *path, const char *title, const size_t *matrix
     }
     plmtex("b", 3.0, 0.5, 0.5, "predicted resolution");
     plmtex("l", 4.5, 0.5, 0.5, "true resolution");
+    plschr(0, 0.75);
+    plmtex("b", 5.4, 0.5, 0.5,
+           "cell: windows (count) and their share of the true class's windows; - : no such windows");
     plschr(0, 1.2);
     plmtex("t", 1.5, 0.5, 0.5, title ? title : "Confusion matrix");
     plschr(0, 1.0);
+    share_colorbar(right + 0.03, right + 0.06, bottom, top);
     return plot_end(o, err);
 }
 
@@ -164,10 +204,12 @@ int vqi_plot_roc(const char *path, const char *title, const vqi_plot_curve *curv
     pllsty(2);
     plline(2, diag, diag);
     pllsty(1);
-    PLINT *opt = calloc(ncurves, sizeof *opt), *color = calloc(ncurves, sizeof *color);
-    PLINT *style = calloc(ncurves, sizeof *style), *tcolor = calloc(ncurves, sizeof *tcolor);
-    PLFLT *width = calloc(ncurves, sizeof *width);
-    const char **text = calloc(ncurves, sizeof *text);
+    /* legend entries: the curves, then the dashed diagonal ("chance") */
+    size_t nl = ncurves + 1;
+    PLINT *opt = calloc(nl, sizeof *opt), *color = calloc(nl, sizeof *color);
+    PLINT *style = calloc(nl, sizeof *style), *tcolor = calloc(nl, sizeof *tcolor);
+    PLFLT *width = calloc(nl, sizeof *width);
+    const char **text = calloc(nl, sizeof *text);
     if (!opt || !color || !style || !tcolor || !width || !text) {
         free(tcolor);
         free(opt);
@@ -193,10 +235,16 @@ int vqi_plot_roc(const char *path, const char *title, const vqi_plot_curve *curv
     }
     plwidth(1);
     plcol0(PLOT_FG);
+    opt[ncurves] = PL_LEGEND_LINE;
+    color[ncurves] = PLOT_FG;
+    style[ncurves] = 2;
+    tcolor[ncurves] = PLOT_FG;
+    width[ncurves] = 1;
+    text[ncurves] = "chance (AUC 0.5)";
     PLFLT lw, lh;
     pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
              PL_POSITION_RIGHT | PL_POSITION_BOTTOM | PL_POSITION_INSIDE, 0.03, 0.03, 0.08,
-             PLOT_BG, PLOT_FG, 1, 0, 0, (PLINT)ncurves, opt, 1.0, 0.9, 2.0, 0.0, tcolor, text,
+             PLOT_BG, PLOT_FG, 1, 0, 0, (PLINT)nl, opt, 1.0, 0.9, 2.0, 0.0, tcolor, text,
              NULL, NULL, NULL, NULL, color, style, width, NULL, NULL, NULL, NULL);
     plmtex("b", 3.0, 0.5, 0.5, "false positive rate");
     plmtex("l", 3.5, 0.5, 0.5, "true positive rate");

@@ -203,7 +203,7 @@ static int draw_panel(const vqi_plot_session *s, const double *classes, size_t k
     plschr(0, 0.85 * text);
     char name[160];
     snprintf(name, sizeof name, "session %s", s->name ? s->name : "?");
-    plmtex("t", 0.5, 0.0, 0.0, name);
+    plmtex("t", 0.7, 0.0, 0.0, name);
     if (last)
         plmtex("b", 3.2, 0.5, 0.5, "time (s)");
     plschr(0, text);

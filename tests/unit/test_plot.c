@@ -184,6 +184,19 @@ static void test_confusion(const char *dir)
     double share = ink(&im, dark_blue, &found);
     CHECK(share > 0.2 && share < 0.9, "confusion: %.2f of the pixels are drawn", share);
     CHECK(found, "confusion: the 480/480 cell has the colour of its 84.9 %% share");
+    CHECK_INT(border_ink(&im), 0, "confusion: nothing touches the image border");
+    int bar_top[3] = {8, 48, 107};  /* colour map 1 at 1.0: the colour bar's top */
+    ink(&im, bar_top, &found);
+    CHECK(found, "confusion: colour bar up to the darkest shade");
+    free(im.px);
+    /* a class without true windows: grey row (no recall), not white 0 % cells */
+    static const size_t empty_row[4] = {3, 1, 0, 0};
+    snprintf(path, sizeof path, "%s/confusion_empty.png", dir);
+    CHECK(vqi_plot_confusion(path, NULL, empty_row, labels, 2, &e) == 0, "confusion, empty row");
+    int grey[3] = {235, 235, 235};
+    CHECK(read_png(path, &im) == 0, "confusion (empty row) decodes");
+    ink(&im, grey, &found);
+    CHECK(found, "confusion: the class without windows is drawn grey");
     free(im.px);
     snprintf(path, sizeof path, "%s/confusion.svg", dir);
     CHECK(vqi_plot_confusion(path, NULL, confusion, labels, 5, &e) == 0, "confusion svg");
@@ -210,6 +223,7 @@ static void test_roc(const char *dir)
     ink(&im, vermillion, &f2);
     CHECK(share > 0.02 && share < 0.6, "roc: %.3f of the pixels are drawn", share);
     CHECK(f1 && f2, "roc: both curves' colours present");
+    CHECK_INT(border_ink(&im), 0, "roc: nothing touches the image border (legend inside)");
     free(im.px);
     snprintf(path, sizeof path, "%s/roc.svg", dir);
     CHECK(vqi_plot_roc(path, NULL, c, 2, &e) == 0 && contains(path, "<path"), "roc svg");
