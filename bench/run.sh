@@ -71,18 +71,21 @@ why() { head -n 1 "$LOGS/$1.err" | cut -c1-80; }
 
 # measure KEY RUNS CMD: median wall time (s) of RUNS runs by hyperfine,
 # then one more run under /usr/bin/time for the peak RSS (KB) whose stdout is
-# kept in $LOGS/KEY.out.  Sets MED and RSS.
+# kept in $LOGS/KEY.out.  Sets MED, CPU (mean user + system seconds: the
+# figure that stays meaningful when other jobs share the cores) and RSS.
 measure() {
     local key=$1 runs=$2 cmd=$3
     say "$key: $runs runs of: $cmd"
     if ! hyperfine --style none --runs "$runs" --export-json "$LOGS/$key.json" "$cmd" \
             >"$LOGS/$key.hyperfine" 2>&1; then
-        MED="" RSS=""
+        MED="" RSS="" CPU=""
         FAILED+=("$key: $cmd: $(grep -v '^ *$' "$LOGS/$key.hyperfine" | tail -n 2 | tr '\n' ' ')")
         say "${FAILED[-1]}"
         return 1
     fi
     MED=$($PY -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' \
+        "$LOGS/$key.json")
+    CPU=$($PY -c 'import json,sys; r = json.load(open(sys.argv[1]))["results"][0]; print("%.3f" % (r["user"] + r["system"]))' \
         "$LOGS/$key.json")
     if /usr/bin/time -f %M -o "$LOGS/$key.rss" sh -c "$cmd" >"$LOGS/$key.out" 2>"$LOGS/$key.err"; then
         RSS=$(tail -n 1 "$LOGS/$key.rss")
@@ -93,13 +96,15 @@ measure() {
     return 0
 }
 
-# row NO COMPARISON TOOL MEDIAN RUNS RSS_KB RATE NOTE
+# row NO COMPARISON TOOL MEDIAN RUNS RSS_KB RATE NOTE (CPU: from the last measure)
 row() {
     local rss=${6:+$(awk -v k="$6" 'BEGIN {printf "%.0f", k / 1024}')}
-    ROWS+=("| $1 | $2 | $3 | ${4:-–} | $5 | ${rss:-–} | ${7:-–} | ${8:-} |")
+    ROWS+=("| $1 | $2 | $3 | ${4:-–} | ${CPU:-–} | $5 | ${rss:-–} | ${7:-–} | ${8:-} |")
     write_results
 }
-skip() { ROWS+=("| $1 | $2 | $3 | – | – | – | – | skipped ($4) |"); write_results; }
+skip() { ROWS+=("| $1 | $2 | $3 | – | – | – | – | – | skipped ($4) |"); write_results; }
+# cpu_ratio BASE_CPU: "; CPU time N×" against the last measurement's CPU
+cpu_ratio() { awk -v a="$1" -v b="${CPU:-0}" 'BEGIN { if (a > 0 && b > 0) printf "; CPU time %.1f× less", a / b }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f× faster than %s", a / b, "'"$3"'" }'; }
 rate() {
     awk -v n="$1" -v t="$2" 'BEGIN { if (t <= 0) exit; r = n / t
@@ -136,7 +141,7 @@ part1() {
     [ -r "$cap" ] || { skip 1 "Part 1, $label" "both" "$cap missing"; return; }
     n=$(packets "$cap")
     if measure "$key-python" "$SLOW" "$PY bench/baselines/part1.py '$cap' '$regex' --quiet --timings"; then
-        local py=$MED
+        local py=$MED pycpu=$CPU
         row 1 "Part 1, $label ($n pkts)" "Python notebook (scapy+pandas)" "$MED" "$SLOW" "$RSS" \
             "$(rate "$n" "$MED")" "$(grep -o 'dns_queries.*flows=[0-9]*' "$LOGS/$key-python.err")"
     fi
@@ -147,7 +152,7 @@ part1() {
     fi
     if measure "$key-vqi" "$RUNS" "$CHAIN"; then
         row 1 "Part 1, $label ($n pkts)" "vqi $STEPS" "$MED" "$RUNS" "$RSS" "$(rate "$n" "$MED")" \
-            "$(ratio "${py:-0}" "$MED" Python)${MISSING:+; not yet: $MISSING}"
+            "$(ratio "${py:-0}" "$MED" Python)$(cpu_ratio "${pycpu:-0}")${MISSING:+; not yet: $MISSING}"
     fi
 }
 
@@ -160,11 +165,11 @@ packet_table() {
             skip 2 "Per-packet table" "both" "could not build $cap"; return; }
     fi
     n=$(packets "$cap")
-    local ts
+    local ts tscpu
     if measure tshark-fields "$SLOW" "tshark -n -r '$cap' -T fields -E separator=, -E quote=d -E header=y \
 -e frame.time_epoch -e frame.len -e ip.src -e ip.dst -e dns.id -e _ws.col.Protocol \
 -e tcp.srcport -e udp.srcport -e tcp.dstport -e udp.dstport -e _ws.col.Info"; then
-        ts=$MED
+        ts=$MED tscpu=$CPU
         row 2 "Per-packet table, all Requet ($n pkts)" "tshark -T fields" "$MED" "$SLOW" "$RSS" "$(rate "$n" "$MED")"
     fi
     if ! available probe-packets "$VQI packets '$cap'"; then
@@ -173,7 +178,7 @@ packet_table() {
     fi
     if measure vqi-packets "$RUNS" "$VQI packets '$cap'"; then
         row 2 "Per-packet table, all Requet ($n pkts)" "vqi packets" "$MED" "$RUNS" "$RSS" \
-            "$(rate "$n" "$MED")" "$(ratio "${ts:-0}" "$MED" tshark)"
+            "$(rate "$n" "$MED")" "$(ratio "${ts:-0}" "$MED" tshark)$(cpu_ratio "${tscpu:-0}")"
     fi
 }
 
@@ -203,6 +208,12 @@ big_capture() {
             "$(awk -v a="$MED" -v b="${catm:-0}" -v r="$RSS" -v s="$size" 'BEGIN { if (b > 0) printf "%.1f× the cat time", a / b
                 if (r * 1024 > s / 2) printf "; RSS counts the mmapped file pages" }')"
     fi
+    # vqi windows reads, decodes and classifies in a second thread; one
+    # thread shows what that thread buys (the same output bytes).
+    if measure vqi-windows-1thread "$SLOW" "VQI_THREADS=1 $VQI windows '$cap' --service youtube"; then
+        row 3 "$label" "vqi windows, one thread (VQI_THREADS=1)" "$MED" "$SLOW" "$RSS" "$(rate "$n" "$MED")" \
+            "$(awk -v a="$MED" -v b="${catm:-0}" 'BEGIN { if (b > 0) printf "%.1f× the cat time", a / b }')"
+    fi
     # Through a pipe vqi cannot map the file: it streams, which shows the real
     # memory bound of the pipeline.
     if measure vqi-windows-pipe "$SLOW" "cat '$cap' | $VQI windows - --service youtube"; then
@@ -222,6 +233,7 @@ training() {
     local label="Training, 50,000 × 240 (40k train / 10k held out by session)"
     if measure sklearn-rf "$TRAIN_RUNS" "$PY bench/baselines/train_sklearn.py '$base-train.pkl' '$base-test.pkl'"; then
         acc=$(grep -o 'accuracy=[0-9.]*' "$LOGS/sklearn-rf.out")
+        SK_MED=$MED SK_CPU=$CPU
         row 4 "$label" "scikit-learn RandomForest(100, n_jobs=2)" "$MED" "$TRAIN_RUNS" "$RSS" "–" \
             "held-out $acc (load + fit + predict)"
     fi
@@ -252,7 +264,8 @@ vqi_training() {
     ev=$($VQI eval "$WORK/$key.vqi" "$base-test.pkl" 2>&1 |
          grep -i -o -m 1 'accuracy[^0-9]*[0-9.]*' | grep -o '[0-9.]*$')
     note="held-out accuracy=${ev:-? (vqi eval failed)}; $(grep -o -m 1 'features: [0-9]*' "$LOGS/$key.out")"
-    row 4 "$label" "$tool" "$MED" "$runs" "$RSS" "–" "$note (load + fit)"
+    row 4 "$label" "$tool" "$MED" "$runs" "$RSS" "–" \
+        "$note (load + fit)${SK_MED:+; $(ratio "$SK_MED" "$MED" "scikit-learn RF")$(cpu_ratio "${SK_CPU:-0}")}"
 }
 
 # 5. Loading the course pickle: vqi dataset export vs pandas.read_pickle
@@ -319,8 +332,8 @@ write_results() {
         echo
         echo "$MACHINE"
         echo
-        echo "| # | comparison | tool | median s | runs | peak RSS MB | rate | note |"
-        echo "|---|---|---|---|---|---|---|---|"
+        echo "| # | comparison | tool | median s | CPU s | runs | peak RSS MB | rate | note |"
+        echo "|---|---|---|---|---|---|---|---|---|"
         [ ${#ROWS[@]} -gt 0 ] && printf '%s\n' "${ROWS[@]}"
         if [ ${#FAILED[@]} -gt 0 ]; then
             echo
