@@ -461,7 +461,8 @@ int cmd_packets(int argc, char **argv)
     int jsonl = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:f:h", opts, NULL)) != -1) {
+    opterr = 0;                 /* our own "vqi: packets: ..." messages, not getopt's */
+    while ((c = getopt_long(argc, argv, ":o:f:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out_path = optarg; break;
         case 'f':
@@ -473,7 +474,8 @@ int cmd_packets(int argc, char **argv)
                 return cli_usage_error("packets", "unknown format '%s' (csv or jsonl)", optarg);
             break;
         case 'h': help(); return VQI_EXIT_OK;
-        default: return cli_usage_error("packets", "bad option");
+        case ':': return cli_usage_error("packets", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("packets", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind != 1)
