@@ -18,6 +18,7 @@
 #include "../dns/dns.h"
 #include "../service/service.h"
 #include "../util/output.h"
+#include "../util/textout.h"
 
 static void help(void)
 {
@@ -58,38 +59,14 @@ typedef struct run {
     size_t rows;
 } run;
 
-static void put_csv(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
+/* JSON string, or null for an empty field. */
 static void put_json(FILE *f, const char *s)
 {
-    if (!*s) {
+    if (*s)
+        vqi_json_string(f, s);
+    else
         fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20 || c >= 0x7f)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
 }
 
 static const char *const columns[] = {"timestamp", "kind",   "client", "server",
@@ -130,7 +107,7 @@ static void emit(run *r, const vqi_packet *p, vqi_ns_kind kind, const uint8_t *b
         } else {
             if (i)
                 fputc(',', r->out);
-            put_csv(r->out, values[i]);
+            vqi_csv_field(r->out, values[i]);
         }
     }
     fputs(r->jsonl ? "}\n" : "\n", r->out);

@@ -15,6 +15,7 @@
 #include "../predict/predict.h"
 #include "../service/service.h"
 #include "../util/output.h"
+#include "../util/textout.h"
 #include "../window/window.h"
 
 #define DEFAULT_SNAPLEN 1600

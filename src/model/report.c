@@ -2,6 +2,7 @@
  * and the scikit-learn cross-check), the predictions CSV (one row per
  * window, with every class probability) and report.md (for people). */
 #include "model.h"
+#include "../util/textout.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -59,21 +60,6 @@ int vqi_metrics_write_json(const vqi_metrics *m, const double *classes, FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
-/* A CSV field, quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 int vqi_predictions_write_csv(const vqi_table *t, const size_t *rows, size_t n,
                               const vqi_model *m, const int *y_true, const double *proba,
@@ -95,7 +81,7 @@ int vqi_predictions_write_csv(const vqi_table *t, const size_t *rows, size_t n,
         const double *p = proba + i * m->nclasses;
         for (int j = 0; j < 3; j++) {
             if (col[j] >= 0)
-                csv_field(f, vqi_cell_text(&t->cols[col[j]], rows[i], b, sizeof b));
+                vqi_csv_field(f, vqi_cell_text(&t->cols[col[j]], rows[i], b, sizeof b));
             fputc(',', f);
         }
         if (y_true && y_true[i] >= 0)

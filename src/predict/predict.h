@@ -176,9 +176,4 @@ void vqi_monitor_stop(vqi_monitor *mon);
 void vqi_monitor_get_stats(vqi_monitor *mon, vqi_monitor_stats *s);
 void vqi_monitor_close(vqi_monitor *mon);
 
-/* ------------------------------------------------------------ helpers -- */
-
-/* s as a JSON string (quotes, escapes, control characters as \u00XX). */
-void vqi_json_string(FILE *f, const char *s);
-
 #endif

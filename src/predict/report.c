@@ -8,36 +8,9 @@
 #include <string.h>
 
 #include "../plot/plot.h"
+#include "../util/textout.h"
 
-void vqi_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(f, "\\%c", *c);
-        else if (*c < 0x20)
-            fprintf(f, "\\u%04x", *c);
-        else
-            fputc(*c, f);
-    }
-    fputc('"', f);
-}
 
-/* A CSV field, quoted when it holds a separator, quote or line break. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 /* A timestamp in JSON: the input's text when it is a plain number, else null. */
 static void json_number_text(FILE *f, const char *text, double value)
@@ -67,11 +40,11 @@ static void write_csv(const vqi_predictions *p, FILE *f)
         fprintf(f, ",p_%s", vqi_class_text(p->classes[c], b, sizeof b));
     fputc('\n', f);
     for (size_t i = 0; i < p->n; i++) {
-        csv_field(f, p->session[i]);
+        vqi_csv_field(f, p->session[i]);
         fputc(',', f);
-        csv_field(f, p->rel_text[i]);
+        vqi_csv_field(f, p->rel_text[i]);
         fputc(',', f);
-        csv_field(f, p->abs_text[i]);
+        vqi_csv_field(f, p->abs_text[i]);
         fputc(',', f);
         if (p->has_truth) {
             if (!isnan(p->truth[i]))

@@ -9,6 +9,7 @@
 #include "util/input.h"
 #include "util/output.h"
 #include "util/stats.h"
+#include "util/textout.h"
 
 static void test_stats(void)
 {
@@ -99,8 +100,27 @@ static void test_input(void)
     unlink(path);
 }
 
+static void test_textout(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    vqi_csv_field(f, "plain");
+    fputc('|', f);
+    vqi_csv_field(f, "a,b \"q\"");
+    fputc('|', f);
+    vqi_json_string(f, "x\"\\\n\x01 caf\xc3\xa9 \xff\xc0\xaf");
+    fclose(f);
+    /* expected by hand: RFC 4180 quoting; JSON escapes; valid UTF-8 (é) kept,
+     * invalid bytes (0xff, overlong 0xc0 0xaf) as \u00XX */
+    CHECK_STR(buf, "plain|\"a,b \"\"q\"\"\"|\"x\\\"\\\\\\u000a\\u0001 caf\xc3\xa9 \\u00ff\\u00c0\\u00af\"",
+              "csv field and json string");
+    free(buf);
+}
+
 int main(void)
 {
+    test_textout();
     test_stats();
     test_output();
     test_input();
