@@ -29,7 +29,8 @@ struct vqi_windows {
     void *ctx;
     vqi_flow_table *flows;
     vqi_session *sess;
-    size_t n_sess;
+    size_t n_sess, cap_sess;
+    size_t first_free;                        /* every slot below it is in use */
     uint32_t next_gen;
     vqi_sidx idx;                             /* client -> session, window-end heap */
     int64_t win_ns, idle_ns, last_ts;
@@ -109,7 +110,10 @@ static int emit_row(vqi_windows *w, const vqi_window_row *r, vqi_err *err)
 
 static void end_session(vqi_windows *w, vqi_session *s)
 {
-    vqi_sidx_remove(&w->idx, w->sess, (uint32_t)(s - w->sess));
+    size_t index = (size_t)(s - w->sess);
+    vqi_sidx_remove(&w->idx, w->sess, (uint32_t)index);
+    if (index < w->first_free)
+        w->first_free = index;
     s->used = 0;
     s->n_pending = 0;
 }
@@ -186,8 +190,11 @@ static int advance_all(vqi_windows *w, int64_t ts, vqi_err *err)
 
 static vqi_session *new_session(vqi_windows *w, const uint8_t client[16], int64_t ts, vqi_err *err)
 {
+    /* The lowest free slot, as before, but found from first_free and with
+     * the array grown geometrically: with many clients, a scan from 0 and a
+     * one-slot realloc per new session made `vqi windows` quadratic. */
     vqi_session *s = NULL;
-    for (size_t i = 0; i < w->n_sess && !s; i++)
+    for (size_t i = w->first_free; i < w->n_sess && !s; i++)
         if (!w->sess[i].used)
             s = &w->sess[i];
     if (!s) {
@@ -195,15 +202,20 @@ static vqi_session *new_session(vqi_windows *w, const uint8_t client[16], int64_
             vqi_err_set(err, VQI_EXIT_FAIL, "too many sessions");
             return NULL;
         }
-        vqi_session *ns = realloc(w->sess, (w->n_sess + 1) * sizeof *ns);
-        if (!ns) {
-            vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
-            return NULL;
+        if (w->n_sess == w->cap_sess) {
+            size_t cap = w->cap_sess ? w->cap_sess * 2 : 16;
+            vqi_session *ns = realloc(w->sess, cap * sizeof *ns);
+            if (!ns) {
+                vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+                return NULL;
+            }
+            w->sess = ns;
+            w->cap_sess = cap;
         }
-        w->sess = ns;
         s = &w->sess[w->n_sess++];
         memset(s, 0, sizeof *s);
     }
+    w->first_free = (size_t)(s - w->sess) + 1;
     /* Keep the buffers of a reused slot, reset everything else. */
     vqi_session keep = *s;
     memset(s, 0, sizeof *s);
@@ -239,6 +251,8 @@ static vqi_session *new_session(vqi_windows *w, const uint8_t client[16], int64_
         vqi_sidx_push(&w->idx, s->win_start_ns + w->win_ns, index, s->gen) < 0) {
         vqi_sidx_remove(&w->idx, w->sess, index);
         s->used = 0;
+        if (index < w->first_free)
+            w->first_free = index;
         vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
         return NULL;
     }
