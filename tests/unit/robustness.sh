@@ -170,3 +170,25 @@ done
 check_eq "usage: vqi monitor names the option" "$(head -1 "$TMP/.err")" "vqi: monitor: unknown option '--bogus'"
 "$VQI" packets -o 2>"$TMP/.err"
 check_eq "usage: vqi packets -o without a value" "$(head -1 "$TMP/.err")" "vqi: packets: option '-o' needs a value"
+
+# ------------------------------------------------------- many clients --
+# 20,000 clients, one Netflix-prefix UDP packet each, 10 us apart: one session
+# and one window per client (this once took quadratic time: every new session
+# scanned all slots and the session hash put IPv4 clients in 2 buckets).
+/usr/bin/python3 - "$TMP/clients.pcap" <<'PY'
+import struct, sys
+out = open(sys.argv[1], 'wb')
+out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+eth = b'\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00'
+for i in range(20000):
+    ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 46, 0, 0, 64, 17, 0,
+                     struct.pack('>I', (10 << 24) | i), bytes([23, 246, 0, 1]))
+    frame = eth + ip + struct.pack('>HHHH', 40000, 443, 26, 0) + bytes(18)
+    us = i * 10
+    out.write(struct.pack('<IIII', 1600000000, us, len(frame), len(frame)) + frame)
+PY
+check_exit "20,000 clients: vqi windows exits 0" 0 "$VQI" windows "$TMP/clients.pcap" --service netflix -o "$TMP/clients.csv"
+check_eq "20,000 clients: one window each" "$(($(wc -l <"$TMP/clients.csv") - 1))" 20000
+check_eq "20,000 clients: 20,000 distinct sessions" "$(/usr/bin/python3 -c '
+import csv, sys
+print(len({r["session_id"] for r in csv.DictReader(open(sys.argv[1]))}))' "$TMP/clients.csv")" 20000
