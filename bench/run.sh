@@ -17,6 +17,7 @@
 #   SHARED=../shared    the shared data directory (Requet captures)
 #   VQI_TRAIN_OPTS=...  extra options for `vqi train`
 #   VQI=build/release/vqi  the program measured
+#   BENCH_RESULTS=bench/results.md  where the table goes
 # Generated inputs (big captures, tables) live in bench/work/ (not in git) and
 # are reused when present.
 set -u
@@ -36,7 +37,7 @@ PY=/usr/bin/python3
 # (a `make check SAN=1` elsewhere would make it a sanitizer build).
 VQI=${VQI:-$PWD/build/release/vqi}
 WORK=bench/work
-RESULTS=bench/results.md
+RESULTS=${BENCH_RESULTS:-bench/results.md}
 REQUET=$SHARED/data/requet/pcap
 EXP46=$REQUET/A_baseline_Mar22_exp_46.pcap
 NETFLIX=$SHARED/data/pcaps/services/ndpi_netflix.pcap

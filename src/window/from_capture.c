@@ -24,10 +24,10 @@ static int collect_row(void *ctx, const vqi_window_row *r)
  * The work splits about 40/60 (callgrind instructions) between reading,
  * decoding and classifying packets and the window stage (flows, sessions,
  * rows, CSV), so a reader thread feeding the window stage batches of
- * classified packets in order can use a second core.  Opt-in (VQI_THREADS=2):
- * measured on the shared 2-core benchmark machine it was faster on a 43 MB
- * capture but not on the 1 GB one, where it cost 40% more CPU time (the
- * packets cross between the cores' caches).  The window stage sees
+ * classified packets in order uses a second core.  Measured on the 2-core
+ * benchmark machine (1 GB capture, 4 interleaved pairs): 2.4-3.6 s against
+ * 3.3-4.1 s in one thread, for 0-10% more CPU time.  VQI_THREADS=1 keeps one
+ * thread.  The window stage sees
  * exactly the same packets in the same order as in one thread: the output
  * is the same bytes.  It never uses the payload bytes, which are only valid
  * until the next frame, so the batches hold no pointers into the capture. */
@@ -217,10 +217,10 @@ int vqi_windows_feed_capture(vqi_windows *w, const char *path, vqi_service *svc,
     vqi_capture *cap = vqi_capture_open(path, err);
     if (!cap)
         return -1;
-    /* VQI_THREADS=2: the reader thread above; default one thread */
+    /* VQI_THREADS=1 keeps everything in one thread (for comparisons) */
     const char *threads = getenv("VQI_THREADS");
-    int rc = threads && threads[0] == '2' && !threads[1] ? feed_threaded(w, cap, svc, err)
-                                                         : feed_sequential(w, cap, svc, err);
+    int rc = threads && threads[0] == '1' && !threads[1] ? feed_sequential(w, cap, svc, err)
+                                                         : feed_threaded(w, cap, svc, err);
     if (rc == 0) {
         const char *warning = vqi_capture_warning(cap);
         if (warning)
