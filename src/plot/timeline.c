@@ -8,8 +8,8 @@
  *
  * Layout in pixels: a header (title, and the legend once, inside the image),
  * then one panel per session (its name above it, tick numbers below), and a
- * footer with the "time (s)" label under the last panel.  Panels are taller
- * when there are few of them, so one session fills most of the figure. */
+ * footer with the "time (s)" label under the last panel.  The panels share
+ * what the page leaves, so one session fills most of the figure. */
 #include "plot_int.h"
 
 #include <math.h>
@@ -19,19 +19,22 @@
 #include <string.h>
 
 #define WIDTH_PX 1000
-#define HEAD_PX 84        /* title line, legend line, first session name */
-#define TITLE_PX 34
-#define LEGEND_PX 26
-#define GAP_PX 56         /* under a panel: its tick numbers + the next name */
-#define FOOT_PX 58        /* "time (s)" under the last panel */
+/* The page is 100 px + 240 px per panel, as since the first version (other
+ * stages' tests rely on it); the layout inside it: */
+#define PAGE_BASE_PX 100
+#define PAGE_PANEL_PX 240
+#define TITLE_PX 32       /* title line */
+#define HEAD_PX 62        /* title, then the legend beside the first name */
+#define GAP_PX 54         /* under a panel: its tick numbers + the next name */
+#define FOOT_PX 58        /* tick numbers and "time (s)" under the last panel */
 #define LEFT 0.10         /* viewport, in page fractions */
 #define RIGHT 0.975
 
-/* Plot-area height of each panel: large when few panels, so that a single
- * session is not a thin strip in an empty page. */
-static int area_px(size_t panels)
+/* Plot-area height of each panel: what the page leaves once the header,
+ * the gaps and the footer are taken (220 px for one session, 187 for 12). */
+static int area_px(size_t panels, int height)
 {
-    return panels <= 1 ? 240 : panels <= 2 ? 200 : panels <= 4 ? 160 : 120;
+    return (height - HEAD_PX - FOOT_PX - (int)(panels - 1) * GAP_PX) / (int)panels;
 }
 
 /* PLplot's cairo drivers size text and ticks from the longer page side: on a
@@ -138,7 +141,8 @@ static point *session_points(const vqi_plot_session *s, const double *classes, s
     return p;
 }
 
-/* One legend for the figure, right-aligned under the title (inside the
+/* One legend for the figure, under the title at the right, beside the first
+ * session's name (inside the
  * image: the old one stood outside the page and was clipped). */
 static void figure_legend(double text)
 {
@@ -147,7 +151,7 @@ static void figure_legend(double text)
     PLINT lcol[2] = {PLOT_SERIES, PLOT_SERIES + 4};
     PLINT lsty[2] = {1, 1};
     PLFLT lwid[2] = {2, 8};
-    const char *text_[2] = {"predicted", "true (player log)"};
+    const char *text_[2] = {"predicted", "true"};
     PLFLT w, h;
     pllegend(&w, &h, 0, PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.0, 0.0, 0.05, PLOT_BG, PLOT_FG, 1, 1, 2, 2, opt, 1.0, 0.85 * text, 1.0, 0.0, tcol,
              text_, NULL, NULL, NULL, NULL, lcol, lsty, lwid, NULL, NULL, NULL, NULL);
@@ -225,8 +229,8 @@ int vqi_plot_timeline(const char *path, const char *title, const vqi_plot_sessio
     for (size_t i = 0; i < shown; i++)
         if (s[i].n > 0x3fffffff || (s[i].n && (!s[i].t || !s[i].predicted)))
             return vqi_err_set(err, VQI_EXIT_FAIL, "session %zu: bad series", i);
-    int area = area_px(shown), panel = area + GAP_PX;
-    int height = HEAD_PX + FOOT_PX + (int)shown * panel - GAP_PX;
+    int height = PAGE_BASE_PX + (int)shown * PAGE_PANEL_PX;
+    int area = area_px(shown, height), panel = area + GAP_PX;
     vqi_out *o = plot_begin(path, WIDTH_PX, height, err);
     if (!o)
         return -1;
@@ -252,8 +256,7 @@ int vqi_plot_timeline(const char *path, const char *title, const vqi_plot_sessio
     plschr(0, 1.2 * text);
     plmtex("t", -1.6, 0.5, 0.5, head);
     plschr(0, text);
-    plvpor(LEFT, RIGHT, 1.0 - (double)(TITLE_PX + LEGEND_PX) / height,
-           1.0 - (double)TITLE_PX / height);
+    plvpor(LEFT, RIGHT, 1.0 - (double)HEAD_PX / height, 1.0 - (double)TITLE_PX / height);
     plwind(0, 1, 0, 1);
     figure_legend(text);
     if (rc < 0) {
