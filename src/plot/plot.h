@@ -17,7 +17,9 @@ int vqi_plot_format_ok(const char *path);
 
 /* Heat map of a k x k confusion matrix ([true][pred] counts, rows = true
  * class from the top, columns = predicted), each cell coloured by its share
- * of the row (recall) and labelled with its count and that share. */
+ * of the row (recall) and labelled with its count and that share; a colour
+ * bar explains the shades; a class without true windows has a grey row and
+ * "-" instead of a share (its recall is undefined, not 0 %). */
 int vqi_plot_confusion(const char *path, const char *title, const size_t *matrix,
                        const char *const *labels, size_t k, vqi_err *err);
 
@@ -28,7 +30,8 @@ typedef struct vqi_plot_curve {
 } vqi_plot_curve;
 
 /* One-vs-rest ROC curves (false positive rate vs true positive rate), the
- * chance diagonal, a legend with the labels. */
+ * dashed chance diagonal, a legend inside the frame (lower right) with the
+ * labels and "chance (AUC 0.5)". */
 int vqi_plot_roc(const char *path, const char *title, const vqi_plot_curve *curves,
                  size_t ncurves, vqi_err *err);
 
@@ -44,8 +47,11 @@ typedef struct vqi_plot_session {
 
 /* Step plot of resolution against time: one panel per session (at most
  * VQI_PLOT_MAX_SESSIONS; further sessions are left out and the title says
- * so), predicted as a solid step line and, when known, the truth dashed;
- * y ticks at the class values (e.g. 240 360 480 720 1080, equally spaced). */
+ * "first N of M sessions"), the truth (when known) as a wide light orange
+ * line under the prediction's thin dark blue line, so both show where they
+ * agree; x from 0 s with round ticks; y ticks at the class values (e.g.
+ * 240p ... 1080p, equally spaced).  The page is 1000 x (100 + 240 per
+ * panel) px; the legend sits under the title, inside the page. */
 int vqi_plot_timeline(const char *path, const char *title, const vqi_plot_session *s,
                       size_t nsessions, const double *classes, size_t nclasses, vqi_err *err);
 
