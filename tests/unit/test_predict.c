@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "predict/predict.h"
+#include "util/textout.h"
 
 /* ------------------------------------------------------ figure readers -- */
 
