@@ -134,7 +134,8 @@ int cmd_dns(int argc, char **argv)
     static run r;                              /* holds a large message buffer */
     memset(&r, 0, sizeof r);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "s:m:ako:f:h", opts, NULL)) != -1) {
+    opterr = 0;                 /* our own "vqi: dns: ..." messages, not getopt's */
+    while ((c = getopt_long(argc, argv, ":s:m:ako:f:h", opts, NULL)) != -1) {
         switch (c) {
         case 's': service = optarg; break;
         case 'm': regex = optarg; break;
@@ -148,7 +149,8 @@ int cmd_dns(int argc, char **argv)
                 return cli_usage_error("dns", "unknown format '%s' (csv or jsonl)", optarg);
             break;
         case 'h': help(); return VQI_EXIT_OK;
-        default: return cli_usage_error("dns", "bad option");
+        case ':': return cli_usage_error("dns", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("dns", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind != 1)
