@@ -162,8 +162,7 @@ done
 
 # ------------------------------------------------------------ bad usage --
 # exit 2, and the first line is vqi's own "vqi: CMD: ..." (not getopt's).
-# (dns is left out: its getopt message still comes first; reported.)
-for cmd in packets flows stats windows dataset train eval predict monitor; do
+for cmd in packets dns flows stats windows dataset train eval predict monitor; do
     check_exit "usage: vqi $cmd --bogus exits 2" 2 "$VQI" $cmd --bogus x
     check_eq "usage: vqi $cmd --bogus message" "$(head -1 "$TMP/.err" | cut -c1-5)" "vqi: "
 done
