@@ -5,7 +5,9 @@
 # (tests/fixtures/regress/gen_hostile.py), and every table reader over
 # hostile pickles and CSVs: no sanitizer report, exit 0/1/2 only, a
 # "vqi: " message on failure and no output file left behind.
-# Runs two jobs at a time; about 5 minutes on 2 cores.  ROBUSTNESS_SAMPLE=N
+# Runs two jobs at a time: about 2,000 runs; a third of them (ROBUSTNESS_SAMPLE=3)
+# took 270 s on the 2-core machine at load 8, so the whole set takes 10-14 min
+# there, less on an idle machine.  ROBUSTNESS_SAMPLE=N
 # runs every Nth input only (a quick look).
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
