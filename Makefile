@@ -16,8 +16,18 @@ else
 CFLAGS_MODE := -O2
 LDFLAGS_MODE :=
 endif
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lbz2 -lm -lpthread
+# libxgboost and libplplot are not linked: src/model/xgb_loader.c and
+# src/plot/plplot_loader.c dlopen() them on first use, so that subcommands
+# without a model or figure do not pay their start-up cost.  Their sonames
+# come from the installed -dev packages' .so links (fallbacks in the loaders).
+PKGS_LINKED := libpcap liblzma zlib
+soname_of = $(shell objdump -p "$$($(CC) -print-file-name=$(1))" 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
+XGBOOST_SONAME := $(call soname_of,libxgboost.so)
+PLPLOT_SONAME  := $(call soname_of,libplplot.so)
+SONAME_DEFS := $(if $(XGBOOST_SONAME),-DVQI_XGBOOST_SONAME='"$(XGBOOST_SONAME)"') \
+               $(if $(PLPLOT_SONAME),-DVQI_PLPLOT_SONAME='"$(PLPLOT_SONAME)"')
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAME_DEFS)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS_LINKED) 2>/dev/null) -lbz2 -lm -lpthread -ldl
 CFLAGS  += $(CFLAGS_BASE) $(CFLAGS_MODE)
 LDFLAGS += $(LDFLAGS_MODE)
 

@@ -2,6 +2,7 @@
  * white background, vqi's palette) and the evaluation figures: confusion
  * matrix heat map and one-vs-rest ROC curves. */
 #include "plot_int.h"
+#include "plplot_loader.h"
 
 #include <math.h>
 #include <plplot.h>
@@ -48,6 +49,8 @@ vqi_out *plot_begin(const char *path, int width, int height, vqi_err *err)
                            "unknown figure format (use .png, .svg or .pdf)"), NULL;
     if (strcmp(path, "-") == 0)
         return vqi_err_set(err, VQI_EXIT_USAGE, "a figure needs a file name"), NULL;
+    if (plot_plplot_load(err) < 0)
+        return NULL;
     vqi_out *o = vqi_out_open(path, err);
     if (!o)
         return NULL;
