@@ -97,3 +97,16 @@ int vqi_addr_parse(const char *text, uint8_t addr[16])
     }
     return inet_pton(AF_INET6, text, addr) == 1 ? 0 : -1;
 }
+
+uint64_t vqi_addr_hash(const uint8_t a[16])
+{
+    uint64_t lo, hi;
+    memcpy(&lo, a, 8);
+    memcpy(&hi, a + 8, 8);
+    uint64_t x = lo * 0x9E3779B97F4A7C15ULL ^ hi;
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}

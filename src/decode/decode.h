@@ -76,6 +76,10 @@ int vqi_decode(const vqi_frame *f, vqi_packet *p);
 #define VQI_ADDR_STRLEN 46
 char *vqi_addr_format(const uint8_t addr[16], char *buf);
 int vqi_addr_is_v4(const uint8_t addr[16]);
+/* Hash of a 16-byte address for hash tables: a splitmix64 finaliser over
+ * both halves, so IPv4-mapped addresses (which differ only in their last
+ * four bytes) still spread over every slot. */
+uint64_t vqi_addr_hash(const uint8_t addr[16]);
 /* Parse text into the 16-byte form; 0 on success, -1 if not an address. */
 int vqi_addr_parse(const char *text, uint8_t addr[16]);
 

@@ -9,21 +9,6 @@
 
 #include "../decode/decode.h"
 
-static uint64_t hash16(const uint8_t a[16])
-{
-    uint64_t lo, hi;
-    memcpy(&lo, a, 8);
-    memcpy(&hi, a + 8, 8);
-    /* splitmix64 finaliser over both halves: IPv4-mapped addresses differ
-     * only in the last four bytes, which must still spread over all slots. */
-    uint64_t x = lo * 0x9E3779B97F4A7C15ULL ^ hi;
-    x ^= x >> 30;
-    x *= 0xBF58476D1CE4E5B9ULL;
-    x ^= x >> 27;
-    x *= 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
 void addrset_free(addrset *s)
 {
     free(s->addrs);
@@ -33,7 +18,7 @@ void addrset_free(addrset *s)
 
 static size_t find_slot(const addrset *s, const uint8_t addr[16], int *found)
 {
-    size_t mask = s->n_slots - 1, i = (size_t)hash16(addr) & mask;
+    size_t mask = s->n_slots - 1, i = (size_t)vqi_addr_hash(addr) & mask;
     for (;; i = (i + 1) & mask) {
         uint32_t v = s->slots[i];
         if (v == 0) {

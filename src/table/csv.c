@@ -2,6 +2,7 @@
  * RFC 4180 quoting, per-column type inference (int64, float64 with NaN,
  * bool, text), an unnamed leading header cell marking the index column. */
 #include "table.h"
+#include "../util/textout.h"
 
 #include <errno.h>
 #include <math.h>
@@ -366,21 +367,10 @@ fail:
  * quote or a line break; an empty lone field is quoted too. */
 static void put_field(FILE *f, const char *s, int lone)
 {
-    if (lone && !*s) {
+    if (lone && !*s)
         fputs("\"\"", f);
-        return;
-    }
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    else
+        vqi_csv_field(f, s);
 }
 
 int vqi_table_write_csv(const vqi_table *t, FILE *f)

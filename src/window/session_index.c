@@ -7,23 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* splitmix64 finaliser over both halves (as service/addrset.c): IPv4-mapped
- * addresses differ only in their last four bytes, which the multiply-only
- * hash left out of the low bits (62,500 clients fell into 2 slots and every
- * lookup walked them all). */
-uint64_t vqi_sidx_hash(const uint8_t a[16])
-{
-    uint64_t lo, hi;
-    memcpy(&lo, a, 8);
-    memcpy(&hi, a + 8, 8);
-    uint64_t x = lo * 0x9E3779B97F4A7C15ULL ^ hi;
-    x ^= x >> 30;
-    x *= 0xBF58476D1CE4E5B9ULL;
-    x ^= x >> 27;
-    x *= 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
 void vqi_sidx_free(vqi_sidx *x)
 {
     free(x->slot);
@@ -40,7 +23,7 @@ static int grow_hash(vqi_sidx *x, const vqi_session *sess)
     for (size_t i = 0; i < x->cap; i++) {
         if (!x->slot[i])
             continue;
-        size_t j = vqi_sidx_hash(sess[x->slot[i] - 1].client) & (cap - 1);
+        size_t j = vqi_addr_hash(sess[x->slot[i] - 1].client) & (cap - 1);
         while (ns[j])
             j = (j + 1) & (cap - 1);
         ns[j] = x->slot[i];
@@ -55,7 +38,7 @@ long vqi_sidx_find(const vqi_sidx *x, const vqi_session *sess, const uint8_t cli
 {
     if (!x->cap)
         return -1;
-    for (size_t j = vqi_sidx_hash(client) & (x->cap - 1); x->slot[j]; j = (j + 1) & (x->cap - 1))
+    for (size_t j = vqi_addr_hash(client) & (x->cap - 1); x->slot[j]; j = (j + 1) & (x->cap - 1))
         if (memcmp(sess[x->slot[j] - 1].client, client, 16) == 0)
             return (long)x->slot[j] - 1;
     return -1;
@@ -65,7 +48,7 @@ int vqi_sidx_insert(vqi_sidx *x, const vqi_session *sess, uint32_t index)
 {
     if ((x->count + 1) * 2 > x->cap && grow_hash(x, sess) < 0)
         return -1;
-    size_t j = vqi_sidx_hash(sess[index].client) & (x->cap - 1);
+    size_t j = vqi_addr_hash(sess[index].client) & (x->cap - 1);
     while (x->slot[j])
         j = (j + 1) & (x->cap - 1);
     x->slot[j] = index + 1;
@@ -77,7 +60,7 @@ void vqi_sidx_remove(vqi_sidx *x, const vqi_session *sess, uint32_t index)
 {
     if (!x->cap)
         return;
-    size_t mask = x->cap - 1, j = vqi_sidx_hash(sess[index].client) & mask;
+    size_t mask = x->cap - 1, j = vqi_addr_hash(sess[index].client) & mask;
     while (x->slot[j] && x->slot[j] != index + 1)
         j = (j + 1) & mask;
     if (!x->slot[j])
@@ -85,7 +68,7 @@ void vqi_sidx_remove(vqi_sidx *x, const vqi_session *sess, uint32_t index)
     /* backward-shift deletion keeps every probe chain unbroken */
     size_t hole = j;
     for (size_t k = (j + 1) & mask; x->slot[k]; k = (k + 1) & mask) {
-        size_t home = vqi_sidx_hash(sess[x->slot[k] - 1].client) & mask;
+        size_t home = vqi_addr_hash(sess[x->slot[k] - 1].client) & mask;
         if (((k - home) & mask) >= ((k - hole) & mask)) {
             x->slot[hole] = x->slot[k];
             hole = k;

@@ -19,8 +19,6 @@ typedef struct vqi_sidx {
     size_t n_heap, cap_heap;
 } vqi_sidx;
 
-/* Hash of a client address (exposed for tests: its low bits must spread). */
-uint64_t vqi_sidx_hash(const uint8_t a[16]);
 void vqi_sidx_free(vqi_sidx *x);
 long vqi_sidx_find(const vqi_sidx *x, const vqi_session *sess, const uint8_t client[16]);
 int vqi_sidx_insert(vqi_sidx *x, const vqi_session *sess, uint32_t index);

@@ -1,9 +1,9 @@
 /* test_robustness.c - resource bounds that hostile captures could break:
- * the hash of the window stage's session index must spread IPv4-mapped
+ * the address hash (decode.h) used by the session index and the address set must spread IPv4-mapped
  * client addresses (which differ only in their last four bytes), or a
  * capture with many clients makes every packet walk one long probe chain. */
 #include "check.h"
-#include "window/session_index.h"
+#include "decode/decode.h"
 
 static void test_session_hash_spreads_ipv4(void)
 {
@@ -15,7 +15,7 @@ static void test_session_hash_spreads_ipv4(void)
         uint32_t ip = (10u << 24) | n;                 /* 10.0.0.0 + n, ::ffff:a.b.c.d */
         a[10] = a[11] = 0xff;
         a[12] = ip >> 24, a[13] = ip >> 16, a[14] = ip >> 8, a[15] = (uint8_t)ip;
-        size_t b = vqi_sidx_hash(a) & ((1u << BITS) - 1);
+        size_t b = vqi_addr_hash(a) & ((1u << BITS) - 1);
         distinct += !used[b]++;
     }
     /* a uniform hash fills 2^17 * (1 - e^(-62500/2^17)) = 49,082 slots on
