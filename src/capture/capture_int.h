@@ -12,6 +12,7 @@
 #define VQI_CAPTURE_INT_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "capture.h"
@@ -69,7 +70,7 @@ struct vqi_capture {
     int64_t last_ts_ns;        /* SPB carries no time: the last one seen is used */
     /* live */
     void *pcap;                /* pcap_t * */
-    volatile int broken;
+    atomic_int broken;         /* set by vqi_capture_break (signal handler / other thread) */
 };
 
 static inline uint16_t rd16(const uint8_t *p, int swap)
