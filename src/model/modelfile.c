@@ -5,7 +5,7 @@
  *   vqi-model 1
  *   vqi-version 0.1.0
  *   label resolution
- *   params kind=gbt rounds=100 trees=1 max_depth=6 eta=0.3 ...
+ *   params kind=gbt rounds=60 trees=1 max_depth=3 eta=0.5 ...
  *   classes 5 240 360 480 720 1080
  *   features 161
  *   <one escaped name per line>

@@ -5,6 +5,7 @@
  * separable synthetic table, and the model file round trip (identical
  * predictions; missing column and corrupt files give clear errors). */
 #include "check.h"
+#include "testutil.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -283,6 +284,8 @@ static void test_train_and_file(void)
     vqi_split(d, VQI_SPLIT_GROUP, 0.25, 1, &tr, &ntr, &te, &nte, &e);
     vqi_params p;
     vqi_params_default(&p, VQI_MODEL_GBT, d->nfeat);
+    CHECK(p.rounds == 60 && p.max_depth == 3 && p.eta == 0.5 && p.subsample == 1 &&
+          p.colsample == 1, "gbt defaults (docs/MODEL-TRAINING.md)");
     p.rounds = 20;
     vqi_model *m = vqi_model_train(d, tr, ntr, &p, &e);
     CHECK(m != NULL, "gbt trained (%s)", e.msg);
@@ -314,7 +317,7 @@ static void test_train_and_file(void)
         CHECK(m2->nfeat == 3 && strcmp(m2->feature[2], "L4_count") == 0, "feature names kept");
         CHECK(m2->nclasses == 5 && m2->classes[3] == 720, "classes kept");
         CHECK_STR(m2->summary, "line one\nline \\two", "escaped summary round trip");
-        CHECK(m2->params.rounds == 20 && m2->params.max_depth == 6 && m2->params.eta == 0.3,
+        CHECK(m2->params.rounds == 20 && m2->params.max_depth == 3 && m2->params.eta == 0.5,
               "params kept");
         /* prediction from a table: by column name, whatever the order */
         double *pt = malloc(t->nrows * 5 * sizeof *pt);
@@ -330,13 +333,10 @@ static void test_train_and_file(void)
     }
 
     /* corrupt files: truncated, wrong byte count, garbage in the model */
-    FILE *f = fopen(path, "rb");
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc((size_t)len);
-    CHECK(fread(buf, 1, (size_t)len, f) == (size_t)len, "read model file");
-    fclose(f);
+    size_t file_len;
+    uint8_t *buf = read_whole_file(path, &file_len);
+    CHECK(buf != NULL, "read model file");
+    long len = (long)file_len;
     int all_refused = 1;
     for (long cut = 0; cut < len; cut += cut < 400 ? 1 : 97) {
         vqi_model *bad = vqi_model_read(buf, (size_t)cut, &e);
