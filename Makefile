@@ -62,7 +62,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/check.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/check.h tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(LIB) $(PKG_LIBS)
 

@@ -4,6 +4,7 @@
  * field by field with the tshark output committed beside it (NAME.tsv);
  * plus hand-computed cases (address text, hostile headers). */
 #include "check.h"
+#include "testutil.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -15,21 +16,6 @@ static const char *fixdir(void)
 {
     const char *f = getenv("FIX");
     return f ? f : "tests/fixtures";
-}
-
-/* Split a TSV line in place, keeping empty fields. */
-static int split_tabs(char *s, char **col, int max)
-{
-    int n = 0;
-    col[n++] = s;
-    for (char *p = s; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = 0;
-            col[n++] = p + 1;
-        }
-    for (int i = 0; i < n; i++)
-        col[i][strcspn(col[i], "\r\n")] = 0;
-    return n;
 }
 
 enum { C_TIME, C_LEN, C_SRC, C_DST, C_SPORT, C_DPORT, C_IPLEN, C_TTL, C_SEQ, C_ACK, C_FLAGS,

@@ -3,6 +3,7 @@
  * tshark (tests/fixtures/dns/gen_fixtures.py); the malformed cases tshark
  * decodes differently on purpose are hand-built here, each with the reason. */
 #include "check.h"
+#include "testutil.h"
 
 #include <stdlib.h>
 
@@ -20,20 +21,6 @@ static size_t unhex(const char *h, uint8_t *out, size_t cap)
         out[n++] = (uint8_t)v;
         h += 2;
     }
-    return n;
-}
-
-/* Split a line on tabs in place; returns the number of fields. */
-static int split_tabs(char *line, char **f, int max)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
     return n;
 }
 

@@ -3,6 +3,7 @@
  * against the CSV pandas writes for them (tests/fixtures/pickle/), and
  * hostile streams refused with a clear message. */
 #include "check.h"
+#include "testutil.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,24 +13,6 @@
 #include "table/table.h"
 
 #define FIX "tests/fixtures/pickle/"
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return s;
-}
 
 /* Run a byte stream through the interpreter. */
 static pobj *run(const char *bytes, size_t len, arena *a, vqi_err *e)
@@ -114,7 +97,7 @@ static void check_against_csv(const char *pkl, const char *csv)
     if (!t)
         return;
     size_t want_len;
-    uint8_t *want = slurp(csv, &want_len);
+    uint8_t *want = read_whole_file(csv, &want_len);
     char *got = NULL;
     size_t got_len = 0;
     FILE *f = open_memstream(&got, &got_len);
@@ -241,7 +224,7 @@ static void test_hostile(void)
     free(s);
     /* every prefix of a real pickle is refused cleanly (never a crash) */
     size_t plen;
-    uint8_t *pk = slurp(FIX "categorical_p5.pkl", &plen);
+    uint8_t *pk = read_whole_file(FIX "categorical_p5.pkl", &plen);
     int all = pk != NULL;
     for (size_t cut = 0; pk && cut < plen; cut++) {
         vqi_table *u = vqi_pickle_read(pk, cut, "cut", &e);

@@ -1,121 +1,16 @@
 /* test_plot.c - the figures are valid, non-trivial files: PNG dimensions
- * from the IHDR chunk and pixels decoded here (zlib inflate + PNG filters)
+ * from the IHDR chunk and pixels decoded (testutil.h: zlib inflate + PNG filters)
  * to count what is not background and find the series colours; SVG holds
  * paths; PDF has its header and trailer; unknown extensions are refused and
  * leave no file. */
 #include "check.h"
+#include "testutil.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "plot/plot.h"
-
-typedef struct image {
-    uint32_t w, h, channels;
-    uint8_t *px;           /* w*h*channels, filters undone */
-} image;
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    *len = b ? fread(b, 1, (size_t)n, f) : 0;
-    fclose(f);
-    return b;
-}
-
-static int paeth(int a, int b, int c)
-{
-    int p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
-    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
-/* 8-bit RGB/RGBA non-interlaced PNG (what cairo writes); 0 on success. */
-static int read_png(const char *path, image *im)
-{
-    size_t len;
-    uint8_t *b = slurp(path, &len);
-    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (!b || len < 33 || memcmp(b, sig, 8) || memcmp(b + 12, "IHDR", 4)) {
-        free(b);
-        return -1;
-    }
-    im->w = be32(b + 16);
-    im->h = be32(b + 20);
-    int depth = b[24], ctype = b[25], interlace = b[28];
-    im->channels = ctype == 6 ? 4 : ctype == 2 ? 3 : 0;
-    if (depth != 8 || !im->channels || interlace || im->w == 0 || im->h == 0 ||
-        im->w > 10000 || im->h > 10000) {
-        free(b);
-        return -1;
-    }
-    uint8_t *z = malloc(len);
-    size_t zn = 0;
-    for (size_t p = 8; p + 12 <= len;) {
-        uint32_t n = be32(b + p);
-        if (n > len - p - 12)
-            break;
-        if (!memcmp(b + p + 4, "IDAT", 4)) {
-            memcpy(z + zn, b + p + 8, n);
-            zn += n;
-        }
-        p += 12 + n;
-    }
-    size_t stride = (size_t)im->w * im->channels;
-    uLongf raw_len = (uLongf)((stride + 1) * im->h);
-    uint8_t *raw = malloc(raw_len);
-    int ok = uncompress(raw, &raw_len, z, zn) == Z_OK && raw_len == (stride + 1) * im->h;
-    free(z);
-    free(b);
-    if (!ok) {
-        free(raw);
-        return -1;
-    }
-    im->px = malloc(stride * im->h);
-    int bpp = (int)im->channels;
-    for (size_t y = 0; y < im->h; y++) {
-        const uint8_t *src = raw + y * (stride + 1) + 1;
-        uint8_t *row = im->px + y * stride, *up = y ? row - stride : NULL;
-        int filter = src[-1];
-        for (size_t x = 0; x < stride; x++) {
-            int a = x >= (size_t)bpp ? row[x - bpp] : 0, u = up ? up[x] : 0;
-            int c = up && x >= (size_t)bpp ? up[x - bpp] : 0;
-            int pred = filter == 1 ? a : filter == 2 ? u : filter == 3 ? (a + u) / 2
-                     : filter == 4 ? paeth(a, u, c) : 0;
-            row[x] = (uint8_t)(src[x] + pred);
-        }
-    }
-    free(raw);
-    return 0;
-}
-
-/* Share of pixels that are not white, and whether colour rgb occurs (within
- * a small tolerance for antialiasing). */
-static double ink(const image *im, const int *rgb, int *found)
-{
-    size_t n = (size_t)im->w * im->h, dark = 0;
-    *found = 0;
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *p = im->px + i * im->channels;
-        if (p[0] < 250 || p[1] < 250 || p[2] < 250)
-            dark++;
-        if (rgb && abs(p[0] - rgb[0]) < 8 && abs(p[1] - rgb[1]) < 8 && abs(p[2] - rgb[2]) < 8)
-            *found = 1;
-    }
-    return (double)dark / (double)n;
-}
 
 static int is_ink(const image *im, uint32_t x, uint32_t y)
 {
@@ -154,13 +49,7 @@ static uint32_t frame_rows(const image *im)
 
 static int contains(const char *path, const char *needle)
 {
-    size_t len;
-    uint8_t *b = slurp(path, &len);
-    int hit = 0;
-    for (size_t i = 0; b && !hit && i + strlen(needle) <= len; i++)
-        hit = memcmp(b + i, needle, strlen(needle)) == 0;
-    free(b);
-    return hit;
+    return count_in_file(path, needle) > 0;
 }
 
 static const size_t confusion[25] = {40, 5, 3, 0, 0,  4, 30, 6, 0, 0,  2, 5, 90, 8, 1,

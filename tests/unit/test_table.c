@@ -2,6 +2,7 @@
  * Expected values come from pandas 1.5.3 / Python (tests/fixtures/table/
  * gen_fixtures.py) and hand computation. */
 #include "check.h"
+#include "testutil.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -9,26 +10,6 @@
 #include "table/table.h"
 
 #define FIX "tests/fixtures/table/"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return s;
-}
 
 /* Every float of floats.tsv prints as Python's repr. */
 static void test_float_repr(void)
@@ -122,7 +103,7 @@ static void test_table_ops(void)
 static void test_csv_roundtrip(void)
 {
     size_t len;
-    char *csv = slurp(FIX "sample.csv", &len);
+    char *csv = read_whole_file(FIX "sample.csv", &len);
     CHECK(csv != NULL, "read sample.csv");
     if (!csv)
         return;
@@ -137,7 +118,7 @@ static void test_csv_roundtrip(void)
     CHECK_INT(t->ncols, 7, "columns incl. index");
     CHECK(t->cols[0].is_index && !t->cols[1].is_index, "unnamed first column is the index");
     size_t dlen;
-    char *dt = slurp(FIX "sample_dtypes.txt", &dlen);
+    char *dt = read_whole_file(FIX "sample_dtypes.txt", &dlen);
     size_t i = 0;
     for (char *line = dt ? strtok(dt, "\n") : NULL; line; line = strtok(NULL, "\n"), i++) {
         char *tab = strchr(line, '\t');
