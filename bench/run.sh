@@ -240,7 +240,7 @@ training() {
     fi
     # vqi trains on the whole training file (--split none) and is scored by
     # vqi eval on the same held-out file as scikit-learn.
-    vqi_training vqi-train "$label" "vqi train (XGBoost, 100 rounds)" "" "$TRAIN_RUNS"
+    vqi_training vqi-train "$label" "vqi train (XGBoost, 60 rounds, depth 3)" "" "$TRAIN_RUNS"
     vqi_training vqi-train-rf "$label" "vqi train --model rf --trees 100" "--model rf --trees 100" "$TRAIN_RUNS"
     [ "${BENCH_TUNE:-0}" = 1 ] || return
     if measure sklearn-grid 1 "$PY bench/baselines/train_sklearn.py '$base-train.pkl' '$base-test.pkl' --tune"; then
