@@ -111,6 +111,22 @@ static int at_least_pow10(uint64_t m, int s, int e)
     return lhs >= rhs;
 }
 
+/* The significant digits of printf's "%.*e" text (d.ddddde[+-]XX), trailing
+ * zeros dropped, into digits; returns the decimal exponent + 1. */
+static int digits_of_e_format(const char *buf, char *digits)
+{
+    int n = 0;
+    const char *p = buf;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[n++] = *p;
+    int exp10 = atoi(p + 1);
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    digits[n] = '\0';
+    return exp10 + 1;
+}
+
 /* Shortest digits of x as the slow path below finds them (15, 16 or 17
  * correctly rounded digits), computed exactly.  INT32_MIN outside the range. */
 static int exact_digits(double x, char *digits)
@@ -163,17 +179,7 @@ static int shortest_digits(double x, char *digits)
         if (prec == 17 || strtod(buf, NULL) == x)
             break;
     }
-    /* buf: d.ddddde[+-]XX */
-    int n = 0;
-    const char *p = buf;
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[n++] = *p;
-    int exp10 = atoi(p + 1);
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    digits[n] = '\0';
-    return exp10 + 1;
+    return digits_of_e_format(buf, digits);
 }
 
 /* Shortest digits that read back as the float32 x (x finite, > 0). */
@@ -186,16 +192,7 @@ static int shortest_digits_f32(float x, char *digits)
         if (prec == 9 || strtof(buf, NULL) == x)
             break;
     }
-    int n = 0;
-    const char *p = buf;
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[n++] = *p;
-    int exp10 = atoi(p + 1);
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    digits[n] = '\0';
-    return exp10 + 1;
+    return digits_of_e_format(buf, digits);
 }
 
 /* Lay out digits/decpt as Python's repr does: positional for 1e-4 <= |x|
