@@ -26,6 +26,10 @@ int cmd_monitor(int argc, char **argv);
  * return the exit code carried by e (VQI_EXIT_FAIL when unset). */
 int cli_error(const char *file, const vqi_err *e);
 
+/* --format csv|jsonl: sets *jsonl (0/1) and returns 0, or prints a usage
+ * error and returns VQI_EXIT_USAGE. */
+int cli_parse_format(const char *cmd, const char *arg, int *jsonl);
+
 /* Print "vqi: CMD: message\nTry 'vqi CMD --help'." and return VQI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -143,10 +143,8 @@ int cmd_dns(int argc, char **argv)
         case 'k': r.all_kinds = 1; break;
         case 'o': out_path = optarg; break;
         case 'f':
-            if (!strcmp(optarg, "jsonl"))
-                r.jsonl = 1;
-            else if (strcmp(optarg, "csv"))
-                return cli_usage_error("dns", "unknown format '%s' (csv or jsonl)", optarg);
+            if (cli_parse_format("dns", optarg, &r.jsonl))
+                return VQI_EXIT_USAGE;
             break;
         case 'h': help(); return VQI_EXIT_OK;
         case ':': return cli_usage_error("dns", "option '%s' needs a value", argv[optind - 1]);

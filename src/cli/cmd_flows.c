@@ -324,9 +324,8 @@ int cmd_flows(int argc, char **argv)
             break;
         case 'o': out_path = optarg; break;
         case O_FORMAT:
-            if (!strcmp(optarg, "jsonl")) jsonl = 1;
-            else if (strcmp(optarg, "csv"))
-                return cli_usage_error("flows", "--format is csv or jsonl, not '%s'", optarg);
+            if (cli_parse_format("flows", optarg, &jsonl))
+                return VQI_EXIT_USAGE;
             break;
         case 'v': verbose = 1; break;
         case 'h': usage(stdout); return VQI_EXIT_OK;

@@ -136,11 +136,13 @@ static int parse_args(int argc, char **argv, options *o)
         case OPT_PROMISC: o->promisc = 1; break;
         case 'o': o->output = optarg; break;
         case 'f':
-            if (!strcmp(optarg, "csv") || !strcmp(optarg, "jsonl"))
-                o->csv = optarg[0] == 'c';
-            else
-                return cli_usage_error("monitor", "--format: '%s' is not jsonl or csv", optarg);
+        {
+            int jsonl;
+            if (cli_parse_format("monitor", optarg, &jsonl))
+                return VQI_EXIT_USAGE;
+            o->csv = !jsonl;
             break;
+        }
         case 'w':
             if (parse_number(optarg, 0.001, 86400, &o->window_s) < 0)
                 return cli_usage_error("monitor", "--window: '%s' is not 0.001 to 86400 seconds", optarg);

@@ -466,12 +466,8 @@ int cmd_packets(int argc, char **argv)
         switch (c) {
         case 'o': out_path = optarg; break;
         case 'f':
-            if (!strcmp(optarg, "csv"))
-                jsonl = 0;
-            else if (!strcmp(optarg, "jsonl"))
-                jsonl = 1;
-            else
-                return cli_usage_error("packets", "unknown format '%s' (csv or jsonl)", optarg);
+            if (cli_parse_format("packets", optarg, &jsonl))
+                return VQI_EXIT_USAGE;
             break;
         case 'h': help(); return VQI_EXIT_OK;
         case ':': return cli_usage_error("packets", "option '%s' needs a value", argv[optind - 1]);

@@ -88,13 +88,13 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         }
         case 'f':
-            if (!strcmp(optarg, "csv"))
-                o->format = VQI_PRED_CSV;
-            else if (!strcmp(optarg, "jsonl"))
-                o->format = VQI_PRED_JSONL;
-            else
-                return cli_usage_error("predict", "--format: '%s' is not csv or jsonl", optarg);
+        {
+            int jsonl;
+            if (cli_parse_format("predict", optarg, &jsonl))
+                return VQI_EXIT_USAGE;
+            o->format = jsonl ? VQI_PRED_JSONL : VQI_PRED_CSV;
             break;
+        }
         case 'h': usage(stdout); return -1;
         case ':': return cli_usage_error("predict", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("predict", "unknown option '%s'", argv[optind - 1]);

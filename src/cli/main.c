@@ -65,6 +65,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return VQI_EXIT_USAGE;
 }
 
+int cli_parse_format(const char *cmd, const char *arg, int *jsonl)
+{
+    if (!strcmp(arg, "csv") || !strcmp(arg, "jsonl")) {
+        *jsonl = arg[0] == 'j';
+        return 0;
+    }
+    return cli_usage_error(cmd, "--format: '%s' is not csv or jsonl", arg);
+}
+
 static void on_signal(int sig)
 {
     vqi_out_abort_all();
