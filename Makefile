@@ -3,7 +3,7 @@
 # builds and tests the same program with AddressSanitizer + UBSan.
 
 CC      ?= cc
-PKGS    := libpcap xgboost plplot liblzma zlib
+PKGS    := xgboost plplot liblzma zlib
 SAN     ?= 0
 MODE    := $(if $(filter 1,$(SAN)),san,release)
 BUILD   := build/$(MODE)
@@ -16,16 +16,22 @@ else
 CFLAGS_MODE := -O2
 LDFLAGS_MODE :=
 endif
-# libxgboost and libplplot are not linked: src/model/xgb_loader.c and
-# src/plot/plplot_loader.c dlopen() them on first use, so that subcommands
-# without a model or figure do not pay their start-up cost.  Their sonames
-# come from the installed -dev packages' .so links (fallbacks in the loaders).
-PKGS_LINKED := libpcap liblzma zlib
+# libxgboost, libplplot and libpcap are not linked: src/model/xgb_loader.c,
+# src/plot/plplot_loader.c and src/capture/pcap_loader.c dlopen() them on
+# first use, so that subcommands without a model, figure or live capture do
+# not pay their start-up cost (libpcap alone pulled libdbus, libsystemd,
+# libgcrypt, ... into every run).  Only their headers are needed to build
+# (<pcap/pcap.h> is in /usr/include: libpcap's pkg-config cflags are only
+# libdbus's include paths, not needed).  Their sonames come from the
+# installed -dev packages' .so links (fallbacks in the loaders).
+PKGS_LINKED := liblzma zlib
 soname_of = $(shell objdump -p "$$($(CC) -print-file-name=$(1))" 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 XGBOOST_SONAME := $(call soname_of,libxgboost.so)
 PLPLOT_SONAME  := $(call soname_of,libplplot.so)
+PCAP_SONAME    := $(call soname_of,libpcap.so)
 SONAME_DEFS := $(if $(XGBOOST_SONAME),-DVQI_XGBOOST_SONAME='"$(XGBOOST_SONAME)"') \
-               $(if $(PLPLOT_SONAME),-DVQI_PLPLOT_SONAME='"$(PLPLOT_SONAME)"')
+               $(if $(PLPLOT_SONAME),-DVQI_PLPLOT_SONAME='"$(PLPLOT_SONAME)"') \
+               $(if $(PCAP_SONAME),-DVQI_PCAP_SONAME='"$(PCAP_SONAME)"')
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SONAME_DEFS)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS_LINKED) 2>/dev/null) -lbz2 -lm -lpthread -ldl
 CFLAGS  += $(CFLAGS_BASE) $(CFLAGS_MODE)

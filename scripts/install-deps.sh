@@ -4,7 +4,11 @@
 # (the Python baselines of `make bench`), live (monitor test), fuzz.
 set -eu
 
-pkgs_build="gcc make pkg-config libpcap-dev libxgboost-dev liblzma-dev zlib1g-dev libbz2-dev libplplot-dev plplot-driver-cairo"
+# libpcap-dev, libxgboost-dev, libplplot-dev give headers and sonames; vqi
+# loads the libraries at run time (dlopen) when live capture, a model or a
+# figure needs them.  libpcap0.8 is named on its own: vqi no longer links it,
+# but live capture (vqi monitor -i) loads it.
+pkgs_build="gcc make pkg-config libpcap-dev libpcap0.8 libxgboost-dev liblzma-dev zlib1g-dev libbz2-dev libplplot-dev plplot-driver-cairo"
 pkgs_test="python3 python3-pandas python3-sklearn tshark xz-utils gzip bzip2 file"
 pkgs_bench="python3-scapy python3-pandas python3-sklearn tshark hyperfine time"
 pkgs_live="iproute2 tcpreplay"
