@@ -12,11 +12,14 @@
 #include "../table/table.h"
 #include "../util/output.h"
 
+/* Bytes of finished rows held back for first-seen order (--reorder-limit). */
+#define DEFAULT_REORDER_LIMIT (64.0 * 1024 * 1024)
+
 static void usage(FILE *f)
 {
     fprintf(f,
         "usage: vqi flows CAPTURE [--service NAME | --match REGEX] [--features F] [--netml]\n"
-        "                 [-o OUT] [--format csv|jsonl]\n\n"
+        "                 [--order first|end] [-o OUT] [--format csv|jsonl]\n\n"
         "Flows of a capture (pcap/pcapng, optionally gzip/xz/bzip2; '-' = stdin).\n\n"
         "Without --features: one row per bidirectional flow (5-tuple; client = the side\n"
         "that sent the first packet, or the SYN): packets and wire bytes (frame original\n"
@@ -44,33 +47,79 @@ static void usage(FILE *f)
         "  --samp-rate S       SAMP window length (default: 0.3 quantile of durations)\n"
         "  --idle-timeout S    a flow ends after S s without packets (default 600)\n"
         "  --max-flows N       live flows at most (default 65536; least recent evicted)\n"
+        "  --order first|end   row order: first (default) in order of each flow's first\n"
+        "                      packet (column 'flow'); end as each flow ends: idle\n"
+        "                      timeout, a new SYN after FIN/RST, table full, end of capture\n"
+        "  --reorder-limit SIZE  with --order first, finished rows wait (as text) for the\n"
+        "                      older flows still open; past SIZE bytes (default 64M;\n"
+        "                      suffix K, M, G) they are written and the rest follow in\n"
+        "                      end order, with a note on stderr\n"
         "  -o, --output OUT    write to OUT (default stdout); appears only on success\n"
         "  --format FMT        csv (default) or jsonl\n"
         "  -v, --verbose       print the feature set's interval, dim and counts on stderr\n"
         "  -h, --help          this text\n\n"
+        "Memory: the live flow table (--max-flows x about 1.3 KiB) plus, with --order\n"
+        "first, at most --reorder-limit of waiting rows; whatever the capture's length.\n"
+        "--features / --netml keep every kept packet (about 50 bytes each at the end).\n\n"
         "Exit: 0 ok, 1 processing failure, 2 bad usage or unreadable capture.\n");
 }
 
 /* ------------------------------------------------------------ writer -- */
 
-/* One writer prints both the CSV header (header = 1: names) and rows. */
+/* One writer formats both the CSV header (header = 1: names) and rows, into
+ * a reusable text buffer: a row is either written out at once or held (as
+ * text, far smaller than its summary) until its turn in first-seen order. */
 typedef struct writer {
-    FILE *f;
+    char *buf;
+    size_t len, cap;
     int jsonl, header, ncol;
+    int oom;
 } writer;
 
-static void w_begin(writer *w) { w->ncol = 0; if (w->jsonl && !w->header) fputc('{', w->f); }
+static void w_put(writer *w, const char *s, size_t n)
+{
+    if (w->len + n + 1 > w->cap) {
+        size_t cap = w->cap ? w->cap : 1024;
+        while (cap < w->len + n + 1)
+            cap *= 2;
+        char *b = realloc(w->buf, cap);
+        if (!b) {
+            w->oom = 1;
+            return;
+        }
+        w->buf = b;
+        w->cap = cap;
+    }
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+    w->buf[w->len] = 0;
+}
 
-static void w_end(writer *w) { fputs(w->jsonl && !w->header ? "}\n" : "\n", w->f); }
+static void w_puts(writer *w, const char *s) { w_put(w, s, strlen(s)); }
+
+static void w_putc(writer *w, char c) { w_put(w, &c, 1); }
+
+static void w_begin(writer *w)
+{
+    w->len = 0;
+    w->ncol = 0;
+    if (w->jsonl && !w->header)
+        w_putc(w, '{');
+}
+
+static void w_end(writer *w) { w_puts(w, w->jsonl && !w->header ? "}\n" : "\n"); }
 
 static void w_key(writer *w, const char *name)
 {
     if (w->ncol++)
-        fputc(',', w->f);
-    if (w->header)
-        fputs(name, w->f);
-    else if (w->jsonl)
-        fprintf(w->f, "\"%s\":", name);
+        w_putc(w, ',');
+    if (w->header) {
+        w_puts(w, name);
+    } else if (w->jsonl) {
+        w_putc(w, '"');
+        w_puts(w, name);
+        w_puts(w, "\":");
+    }
 }
 
 static void w_str(writer *w, const char *name, const char *v)
@@ -79,32 +128,35 @@ static void w_str(writer *w, const char *name, const char *v)
     if (w->header)
         return;
     if (w->jsonl) {
-        fputc('"', w->f);
+        w_putc(w, '"');
         for (const char *c = v; *c; c++) {
             if (*c == '"' || *c == '\\')
-                fputc('\\', w->f);
+                w_putc(w, '\\');
             if ((unsigned char)*c >= 0x20)
-                fputc(*c, w->f);
+                w_putc(w, *c);
         }
-        fputc('"', w->f);
+        w_putc(w, '"');
     } else if (strpbrk(v, ",\"\n")) {
-        fputc('"', w->f);
+        w_putc(w, '"');
         for (const char *c = v; *c; c++) {
             if (*c == '"')
-                fputc('"', w->f);
-            fputc(*c, w->f);
+                w_putc(w, '"');
+            w_putc(w, *c);
         }
-        fputc('"', w->f);
+        w_putc(w, '"');
     } else {
-        fputs(v, w->f);
+        w_puts(w, v);
     }
 }
 
 static void w_int(writer *w, const char *name, long long v)
 {
     w_key(w, name);
-    if (!w->header)
-        fprintf(w->f, "%lld", v);
+    if (!w->header) {
+        char buf[24];
+        snprintf(buf, sizeof buf, "%lld", v);
+        w_puts(w, buf);
+    }
 }
 
 static void w_num(writer *w, const char *name, double v)
@@ -115,62 +167,12 @@ static void w_num(writer *w, const char *name, double v)
     char buf[40];
     vqi_format_double(v, buf, sizeof buf);
     if (w->jsonl && (!strcmp(buf, "nan") || strstr(buf, "inf")))
-        fputs("null", w->f);
+        w_puts(w, "null");
     else
-        fputs(buf, w->f);
+        w_puts(w, buf);
 }
 
 /* ------------------------------------------------------ flow statistics -- */
-
-typedef struct stats_run {
-    vqi_flow_table *table;
-    vqi_flow_summary *rows;
-    size_t n, cap;
-    int identified_only;
-    int oom;
-} stats_run;
-
-static void on_evict(void *ctx, vqi_flow_table *t, uint32_t slot, vqi_flow_end why)
-{
-    stats_run *r = ctx;
-    const vqi_flow_stats *st = vqi_flow_user(t, slot);
-    if (r->identified_only && !st->ident)
-        return;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 256;
-        vqi_flow_summary *rows = realloc(r->rows, cap * sizeof *rows);
-        if (!rows) {
-            r->oom = 1;
-            return;
-        }
-        r->rows = rows;
-        r->cap = cap;
-    }
-    vqi_flow_stats_summary(st, vqi_flow_info_of(t, slot), why, &r->rows[r->n++]);
-}
-
-static int stats_packet(void *ctx, const vqi_packet *p, int ident, int remote_is_src,
-                        vqi_err *err)
-{
-    (void)remote_is_src;
-    stats_run *r = ctx;
-    vqi_flow_hit hit;
-    if (vqi_flow_track(r->table, p, &hit) != 1)
-        return 0;
-    vqi_flow_stats *st = vqi_flow_user(r->table, hit.slot);
-    if (hit.is_new)
-        vqi_flow_stats_init(st, vqi_flow_info_of(r->table, hit.slot)->id + 1);
-    vqi_flow_stats_add(st, p, hit.dir, ident);
-    if (r->oom)
-        return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory for flow rows");
-    return 0;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-    uint64_t x = ((const vqi_flow_summary *)a)->info.id, y = ((const vqi_flow_summary *)b)->info.id;
-    return (x > y) - (x < y);
-}
 
 static const char *end_name(vqi_flow_end e)
 {
@@ -226,6 +228,254 @@ static void write_summary(writer *w, const vqi_flow_summary *s)
     w_end(w);
 }
 
+
+/* Rows leave in one of two orders.  End order: each row is written when its
+ * flow leaves the table, so memory is the live table alone.  First-seen
+ * order (flow ids 0, 1, 2 ...): a finished row waits, as text, in a ring
+ * indexed by flow id until every older flow has finished; the ring's bytes
+ * are capped by `limit`, past which the run falls back to end order. */
+#define HELD_OVERHEAD 16            /* malloc's bookkeeping per held row */
+
+static char skipped_row[1];         /* ring mark: finished, no row (--service) */
+
+typedef struct stats_run {
+    vqi_flow_table *table;
+    int identified_only;
+    int order_end;                  /* writing rows as flows end */
+    size_t limit;                   /* bytes held for first-seen order at most */
+    char **ring;                    /* held rows by id & (ring_cap - 1); NULL = open */
+    size_t ring_cap;                /* power of two; 0 = no ring yet */
+    uint64_t base, top;             /* ids base .. top-1 may be held */
+    size_t held_bytes;
+    uint64_t switched_at;           /* oldest open flow when the limit was passed */
+    int switched;
+    writer w;
+    const char *out_path;
+    vqi_out *out;                   /* opened with the first row (or at the end) */
+    FILE *f;
+    int failed;                     /* out of memory or no output: err, err_file */
+    vqi_err err;
+    const char *err_file;
+} stats_run;
+
+static void run_fail(stats_run *r, const char *file, const char *msg)
+{
+    if (r->failed)
+        return;
+    r->failed = 1;
+    r->err_file = file;
+    vqi_err_set(&r->err, VQI_EXIT_FAIL, "%s", msg);
+}
+
+/* Opening the output with the first row (not before the scan) means an
+ * unreadable capture leaves nothing behind, not even a header on stdout. */
+static int open_output(stats_run *r)
+{
+    if (r->f)
+        return 0;
+    if (!(r->out = vqi_out_open(r->out_path, &r->err))) {
+        r->failed = 1;
+        r->err_file = r->out_path;
+        return -1;
+    }
+    r->f = vqi_out_file(r->out);
+    if (!r->w.jsonl) {
+        writer h = {.jsonl = 0, .header = 1};
+        vqi_flow_summary none = {0};
+        write_summary(&h, &none);
+        if (!h.oom)
+            fwrite(h.buf, 1, h.len, r->f);
+        free(h.buf);
+        if (h.oom) {
+            run_fail(r, NULL, "out of memory for flow rows");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void emit(stats_run *r, const char *text, size_t len)
+{
+    if (open_output(r) == 0)
+        fwrite(text, 1, len, r->f);
+}
+
+/* Ring capacity (a power of two) that holds flow `id` (>= base): doubling
+ * keeps every held id at id & (cap - 1). */
+static size_t ring_cap_for(const stats_run *r, uint64_t id)
+{
+    size_t cap = r->ring_cap ? r->ring_cap : 16;
+    while (id - r->base >= cap)
+        cap *= 2;
+    return cap;
+}
+
+static int ring_grow(stats_run *r, size_t cap)
+{
+    if (cap == r->ring_cap)
+        return 0;
+    char **ring = calloc(cap, sizeof *ring);
+    if (!ring)
+        return -1;
+    for (uint64_t k = r->base; k < r->top; k++)
+        ring[k & (cap - 1)] = r->ring[k & (r->ring_cap - 1)];
+    free(r->ring);
+    r->ring = ring;
+    r->ring_cap = cap;
+    return 0;
+}
+
+/* Writes and frees held rows from `base` on while they are finished (all of
+ * them, skipping open flows, when `all`). */
+static void ring_release(stats_run *r, int all)
+{
+    size_t mask = r->ring_cap - 1;
+    while (r->base < r->top) {
+        char **e = &r->ring[r->base & mask];
+        if (!*e && !all)
+            break;
+        if (*e && *e != skipped_row) {
+            size_t len = strlen(*e);
+            emit(r, *e, len);
+            r->held_bytes -= len + 1 + HELD_OVERHEAD;
+            free(*e);
+        }
+        *e = NULL;
+        r->base++;
+    }
+}
+
+/* The held rows passed the limit: write them in id order and go on in end
+ * order (the rest of the rows are written as their flows end). */
+static void switch_to_end_order(stats_run *r)
+{
+    r->switched = 1;
+    r->switched_at = r->base;
+    ring_release(r, 1);
+    free(r->ring);
+    r->ring = NULL;
+    r->ring_cap = 0;
+    r->order_end = 1;
+}
+
+/* Keeps the row of finished flow `id` (text NULL: no row) until its turn;
+ * the ring and its rows stay within the limit, checked before growing. */
+static void hold(stats_run *r, uint64_t id, const char *text, size_t len)
+{
+    size_t cap = ring_cap_for(r, id);
+    size_t cost = text ? len + 1 + HELD_OVERHEAD : 0;
+    if (r->held_bytes + cost + cap * sizeof *r->ring > r->limit) {
+        switch_to_end_order(r);
+        if (text)
+            emit(r, text, len);
+        return;
+    }
+    if (ring_grow(r, cap) != 0) {
+        run_fail(r, NULL, "out of memory for flow rows");
+        return;
+    }
+    char *copy = skipped_row;
+    if (text) {
+        if (!(copy = malloc(len + 1))) {
+            run_fail(r, NULL, "out of memory for flow rows");
+            return;
+        }
+        memcpy(copy, text, len + 1);
+        r->held_bytes += cost;
+    }
+    r->ring[id & (r->ring_cap - 1)] = copy;
+    if (id >= r->top)
+        r->top = id + 1;
+    ring_release(r, 0);
+}
+
+static void on_evict(void *ctx, vqi_flow_table *t, uint32_t slot, vqi_flow_end why)
+{
+    stats_run *r = ctx;
+    if (r->failed)
+        return;
+    const vqi_flow_stats *st = vqi_flow_user(t, slot);
+    const vqi_flow_info *info = vqi_flow_info_of(t, slot);
+    int keep = !(r->identified_only && !st->ident);
+    if (keep) {
+        vqi_flow_summary s;
+        vqi_flow_stats_summary(st, info, why, &s);
+        write_summary(&r->w, &s);
+        if (r->w.oom) {
+            run_fail(r, NULL, "out of memory for flow rows");
+            return;
+        }
+    }
+    if (r->order_end) {
+        if (keep)
+            emit(r, r->w.buf, r->w.len);
+    } else {
+        hold(r, info->id, keep ? r->w.buf : NULL, keep ? r->w.len : 0);
+    }
+}
+
+static int stats_packet(void *ctx, const vqi_packet *p, int ident, int remote_is_src,
+                        vqi_err *err)
+{
+    (void)remote_is_src;
+    stats_run *r = ctx;
+    vqi_flow_hit hit;
+    if (vqi_flow_track(r->table, p, &hit) != 1)
+        return 0;
+    vqi_flow_stats *st = vqi_flow_user(r->table, hit.slot);
+    if (hit.is_new)
+        vqi_flow_stats_init(st, vqi_flow_info_of(r->table, hit.slot)->id + 1);
+    vqi_flow_stats_add(st, p, hit.dir, ident);
+    if (r->failed) {
+        *err = r->err;
+        return -1;
+    }
+    return 0;
+}
+
+/* `vqi flows` without --features: returns the exit code. */
+static int run_stats(const char *path, vqi_service *svc, const vqi_flow_config *table_cfg,
+                     int order_end, size_t limit, const char *out_path, int jsonl)
+{
+    stats_run run = {.identified_only = svc != NULL, .order_end = order_end, .limit = limit,
+                     .out_path = out_path, .w = {.jsonl = jsonl}};
+    vqi_flow_config cfg = *table_cfg;
+    cfg.user_size = sizeof(vqi_flow_stats);
+    cfg.on_evict = on_evict;
+    cfg.ctx = &run;
+    vqi_err err = {0};
+    int rc = VQI_EXIT_OK;
+    run.table = vqi_flow_table_new(&cfg, &err);
+    if (!run.table || vqi_flow_scan(path, svc, stats_packet, &run, &err)) {
+        /* a failure of ours (output, memory) names its own file */
+        rc = cli_error(run.failed ? (run.err_file ? run.err_file : path) : path,
+                       run.failed ? &run.err : &err);
+        vqi_out_abort(run.out);
+    } else {
+        vqi_flow_table_flush(run.table);
+        if (run.switched)
+            fprintf(stderr, "vqi: flows: note: the rows held back for first-seen order passed "
+                    "--reorder-limit (%zu bytes) while flow %llu was open; the rows from then "
+                    "on follow in order of flow end (as --order end); sort by column 'flow' "
+                    "for first-seen order\n", limit, (unsigned long long)run.switched_at);
+        if (!run.failed)
+            open_output(&run);       /* header only when no row was written */
+        if (run.failed) {
+            rc = cli_error(run.err_file ? run.err_file : path, &run.err);
+            vqi_out_abort(run.out);
+        } else if (vqi_out_commit(run.out, &err)) {
+            rc = cli_error(out_path, &err);
+        }
+    }
+    for (size_t k = 0; k < run.ring_cap; k++)
+        if (run.ring[k] != skipped_row)
+            free(run.ring[k]);
+    free(run.ring);
+    free(run.w.buf);
+    vqi_flow_table_free(run.table);
+    return rc;
+}
+
 /* ------------------------------------------------------------ features -- */
 
 static int feat_packet(void *ctx, const vqi_packet *p, int ident, int remote_is_src,
@@ -267,6 +517,62 @@ static void write_features(writer *w, const vqi_featset *fs, const vqi_feat_flow
     w_end(w);
 }
 
+/* `vqi flows --features/--netml`: returns the exit code. */
+static int run_features(const char *path, vqi_service *svc, const vqi_feat_options *fo,
+                        vqi_feat_type type, int verbose, const char *out_path, int jsonl)
+{
+    vqi_err err = {0};
+    int rc = VQI_EXIT_OK;
+    vqi_featset_builder *b = vqi_featset_builder_new(fo, &err);
+    vqi_featset *fs = NULL;
+    vqi_out *out = NULL;
+    if (!b || vqi_flow_scan(path, svc, feat_packet, b, &err)) {
+        vqi_featset_builder_free(b);
+        return cli_error(path, &err);
+    }
+    if (!(fs = vqi_featset_finish(b, &err)))
+        return cli_error(path, &err);
+    if (verbose) {
+        char iv[40], sr[40];
+        vqi_format_double(fs->interval, iv, sizeof iv);
+        vqi_format_double(fs->samp_rate, sr, sizeof sr);
+        fprintf(stderr, "vqi: flows: %zu %s from %zu flows, interval %s s, dim %zu, "
+                "samp_rate %s s\n", fs->n_flows, fo->netml ? "subflows" : "flows",
+                fs->n_flows_before_split, iv, fs->dim, sr);
+    }
+    double *vec = malloc((vqi_feat_length(type, fs->dim) + 1) * sizeof *vec);
+    writer w = {.jsonl = jsonl, .header = 1};
+    if (!vec) {
+        vqi_err_set(&err, VQI_EXIT_FAIL, "out of memory");
+        rc = cli_error(path, &err);
+    } else if (!(out = vqi_out_open(out_path, &err))) {
+        rc = cli_error(out_path, &err);
+    } else {
+        FILE *f = vqi_out_file(out);
+        vqi_feat_flow none = {0};
+        if (!jsonl) {
+            write_features(&w, fs, &none, type, fo->netml, vec);
+            fwrite(w.buf, 1, w.len, f);
+        }
+        w.header = 0;
+        for (size_t i = 0; i < fs->n_flows && !w.oom; i++) {
+            write_features(&w, fs, &fs->flows[i], type, fo->netml, vec);
+            fwrite(w.buf, 1, w.len, f);
+        }
+        if (w.oom) {
+            vqi_err_set(&err, VQI_EXIT_FAIL, "out of memory for a feature row");
+            rc = cli_error(path, &err);
+            vqi_out_abort(out);
+        } else if (vqi_out_commit(out, &err)) {
+            rc = cli_error(out_path, &err);
+        }
+    }
+    free(w.buf);
+    free(vec);
+    vqi_featset_free(fs);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- main -- */
 
 static int parse_double(const char *s, double *v)
@@ -276,10 +582,31 @@ static int parse_double(const char *s, double *v)
     return *s && !*end && *v >= 0 ? 0 : -1;
 }
 
+/* "64M", "1.5G", "4096": bytes (K = 1024). */
+static int parse_size(const char *s, double *v)
+{
+    char *end;
+    *v = strtod(s, &end);
+    if (end == s || *v < 0)
+        return -1;
+    static const char units[] = "KMGT";
+    const char *u = *end ? strchr(units, *end) : NULL;
+    if (u && *u) {
+        for (const char *k = units; k <= u; k++)
+            *v *= 1024;
+        end++;
+        if (*end == 'i' && end[1] == 'B')
+            end += 2;
+        else if (*end == 'B')
+            end++;
+    }
+    return *end ? -1 : 0;
+}
+
 int cmd_flows(int argc, char **argv)
 {
     enum { O_SERVICE = 256, O_MATCH, O_FEATURES, O_NETML, O_DIM, O_INTERVAL, O_SAMP,
-           O_IDLE, O_MAXFLOWS, O_FORMAT };
+           O_IDLE, O_MAXFLOWS, O_FORMAT, O_ORDER, O_REORDER_LIMIT };
     static const struct option opts[] = {
         {"service", required_argument, 0, O_SERVICE}, {"match", required_argument, 0, O_MATCH},
         {"features", required_argument, 0, O_FEATURES}, {"netml", no_argument, 0, O_NETML},
@@ -287,11 +614,14 @@ int cmd_flows(int argc, char **argv)
         {"samp-rate", required_argument, 0, O_SAMP},
         {"idle-timeout", required_argument, 0, O_IDLE},
         {"max-flows", required_argument, 0, O_MAXFLOWS},
+        {"order", required_argument, 0, O_ORDER},
+        {"reorder-limit", required_argument, 0, O_REORDER_LIMIT},
         {"output", required_argument, 0, 'o'}, {"format", required_argument, 0, O_FORMAT},
         {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *service = NULL, *match = NULL, *out_path = NULL, *features = NULL;
-    int netml = 0, jsonl = 0, verbose = 0, c;
+    int netml = 0, jsonl = 0, verbose = 0, order_end = 0, order_given = 0, c;
     double dim = 0, interval = 0, samp = 0, idle = 600, max_flows = 65536;
+    double reorder_limit = DEFAULT_REORDER_LIMIT;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
@@ -322,6 +652,19 @@ int cmd_flows(int argc, char **argv)
                 return cli_usage_error("flows", "--max-flows wants a count >= 1, not '%s'",
                                        optarg);
             break;
+        case O_ORDER:
+            if (strcmp(optarg, "first") && strcmp(optarg, "end"))
+                return cli_usage_error("flows", "--order wants first or end, not '%s'", optarg);
+            order_end = optarg[0] == 'e';
+            order_given = 1;
+            break;
+        case O_REORDER_LIMIT:
+            if (parse_size(optarg, &reorder_limit) || reorder_limit < 1 ||
+                reorder_limit > 1099511627776.0)
+                return cli_usage_error("flows", "--reorder-limit wants a size from 1 to 1T "
+                                       "(suffix K, M, G, T), not '%s'", optarg);
+            order_given = 1;
+            break;
         case 'o': out_path = optarg; break;
         case O_FORMAT:
             if (cli_parse_format("flows", optarg, &jsonl))
@@ -343,6 +686,9 @@ int cmd_flows(int argc, char **argv)
         return cli_usage_error("flows", "unknown feature family '%s' (stats, iat, size, "
                                "iat_size, samp_num, samp_size)", features);
     int want_features = features || netml;
+    if (want_features && order_given)
+        return cli_usage_error("flows", "--order and --reorder-limit are for flow statistics "
+                               "rows, not --features / --netml");
     const char *path = argv[optind];
 
     vqi_err err = {0};
@@ -354,80 +700,16 @@ int cmd_flows(int argc, char **argv)
             return cli_error(service ? service : match, &err);
         }
     }
-    int rc = VQI_EXIT_OK;
-    vqi_out *out = NULL;
+    int rc;
     if (!want_features) {
-        stats_run run = {.identified_only = svc != NULL};
-        vqi_flow_config cfg = {.user_size = sizeof(vqi_flow_stats),
-                               .max_flows = (size_t)max_flows,
-                               .idle_timeout_ns = (int64_t)(idle * 1e9),
-                               .on_evict = on_evict, .ctx = &run};
-        run.table = vqi_flow_table_new(&cfg, &err);
-        if (!run.table || vqi_flow_scan(path, svc, stats_packet, &run, &err)) {
-            rc = cli_error(path, &err);
-        } else {
-            vqi_flow_table_flush(run.table);
-            if (run.n)
-                qsort(run.rows, run.n, sizeof *run.rows, cmp_id);
-            if (run.oom) {
-                vqi_err_set(&err, VQI_EXIT_FAIL, "out of memory for flow rows");
-                rc = cli_error(path, &err);
-            } else if (!(out = vqi_out_open(out_path, &err))) {
-                rc = cli_error(out_path, &err);
-            } else {
-                writer w = {vqi_out_file(out), jsonl, 1, 0};
-                vqi_flow_summary none = {0};
-                if (!jsonl)
-                    write_summary(&w, &none);
-                w.header = 0;
-                for (size_t i = 0; i < run.n; i++)
-                    write_summary(&w, &run.rows[i]);
-                if (vqi_out_commit(out, &err))
-                    rc = cli_error(out_path, &err);
-            }
-        }
-        vqi_flow_table_free(run.table);
-        free(run.rows);
+        vqi_flow_config cfg = {.max_flows = (size_t)max_flows,
+                               .idle_timeout_ns = (int64_t)(idle * 1e9)};
+        rc = run_stats(path, svc, &cfg, order_end, (size_t)reorder_limit, out_path, jsonl);
     } else {
         vqi_feat_options fo = {.netml = netml, .interval_s = interval, .samp_rate = samp,
                                .dim = (size_t)dim, .identified_only = svc != NULL,
                                .timeout_s = netml ? 600 : idle};
-        vqi_featset_builder *b = vqi_featset_builder_new(&fo, &err);
-        vqi_featset *fs = NULL;
-        if (!b || vqi_flow_scan(path, svc, feat_packet, b, &err)) {
-            vqi_featset_builder_free(b);
-            rc = cli_error(path, &err);
-        } else if (!(fs = vqi_featset_finish(b, &err))) {
-            rc = cli_error(path, &err);
-        } else {
-            if (verbose) {
-                char iv[40], sr[40];
-                vqi_format_double(fs->interval, iv, sizeof iv);
-                vqi_format_double(fs->samp_rate, sr, sizeof sr);
-                fprintf(stderr, "vqi: flows: %zu %s from %zu flows, interval %s s, dim %zu, "
-                        "samp_rate %s s\n", fs->n_flows, netml ? "subflows" : "flows",
-                        fs->n_flows_before_split, iv, fs->dim, sr);
-            }
-            double *vec = malloc((vqi_feat_length(type, fs->dim) + 1) * sizeof *vec);
-            if (!vec) {
-                vqi_err_set(&err, VQI_EXIT_FAIL, "out of memory");
-                rc = cli_error(path, &err);
-            } else if (!(out = vqi_out_open(out_path, &err))) {
-                rc = cli_error(out_path, &err);
-            } else {
-                writer w = {vqi_out_file(out), jsonl, 1, 0};
-                vqi_feat_flow none = {0};
-                if (!jsonl)
-                    write_features(&w, fs, &none, type, netml, vec);
-                w.header = 0;
-                for (size_t i = 0; i < fs->n_flows; i++)
-                    write_features(&w, fs, &fs->flows[i], type, netml, vec);
-                if (vqi_out_commit(out, &err))
-                    rc = cli_error(out_path, &err);
-            }
-            free(vec);
-        }
-        vqi_featset_free(fs);
+        rc = run_features(path, svc, &fo, type, verbose, out_path, jsonl);
     }
     vqi_service_free(svc);
     return rc;
