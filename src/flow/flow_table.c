@@ -62,32 +62,27 @@ static uint64_t load64(const uint8_t *p)
     return w;
 }
 
-/* Orders the two endpoints so both directions hash alike in bidirectional mode. */
-static int endpoint_cmp(const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb)
+static int addr_eq(const uint8_t *a, const uint8_t *b)
 {
-    int c = memcmp(a, b, 16);
-    if (c)
-        return c;
-    return (int)pa - (int)pb;
+    return load64(a) == load64(b) && load64(a + 8) == load64(b + 8);
 }
 
+/* One endpoint (address, port) mixed into 64 bits.  IPv4-mapped addresses
+ * differ only in their last four bytes, which the multiply spreads. */
+static uint64_t endpoint_hash(const uint8_t *a, uint16_t port)
+{
+    uint64_t h = mix(0x243F6A8885A308D3ull, load64(a));
+    return mix(h, load64(a + 8) ^ ((uint64_t)port << 48));
+}
+
+/* Both directions hash alike in bidirectional mode: the endpoints' hashes
+ * are added, which does not depend on their order (and costs no compare of
+ * the addresses, as putting them in a canonical order did). */
 static uint64_t key_hash(const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb,
                          uint8_t proto, int unidirectional)
 {
-    if (!unidirectional && endpoint_cmp(a, pa, b, pb) > 0) {
-        const uint8_t *ta = a;
-        a = b;
-        b = ta;
-        uint16_t tp = pa;
-        pa = pb;
-        pb = tp;
-    }
-    uint64_t h = mix(0x243F6A8885A308D3ull, proto);
-    h = mix(h, load64(a));
-    h = mix(h, load64(a + 8));
-    h = mix(h, load64(b));
-    h = mix(h, load64(b + 8));
-    h = mix(h, ((uint64_t)pa << 16) | pb);
+    uint64_t ha = endpoint_hash(a, pa), hb = endpoint_hash(b, pb);
+    uint64_t h = (unidirectional ? ha * 0x9E3779B97F4A7C15ull : ha) + hb + proto;
     /* murmur3's finalizer: every input bit reaches the low bits the index uses */
     h ^= h >> 33;
     h *= 0xFF51AFD7ED558CCDull;
@@ -303,12 +298,12 @@ static uint32_t find(const vqi_flow_table *t, const vqi_packet *p, uint16_t spor
             continue;
         const vqi_flow_info *f = &h->info;
         if (f->client_port == sport && f->server_port == dport &&
-            !memcmp(f->client, p->src, 16) && !memcmp(f->server, p->dst, 16)) {
+            addr_eq(f->client, p->src) && addr_eq(f->server, p->dst)) {
             *dir = 0;
             return s;
         }
         if (!t->cfg.unidirectional && f->client_port == dport && f->server_port == sport &&
-            !memcmp(f->client, p->dst, 16) && !memcmp(f->server, p->src, 16)) {
+            addr_eq(f->client, p->dst) && addr_eq(f->server, p->src)) {
             *dir = 1;
             return s;
         }

@@ -66,10 +66,70 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* ---- sorting ----
+ * A stable merge sort specialised for doubles.  A stable sort's result is
+ * unique, so it is the same array glibc's qsort (a stable merge sort with
+ * cmp_double) produced, which the pinned outputs were made with - equal
+ * values such as -0.0 and 0.0 keep their order - but without a call per
+ * comparison.  Callers often sort a series that was sorted before and then
+ * grew (the window stage's per-session histories), so the sorted prefix is
+ * found first and only the new tail is sorted and merged in. */
+enum { INSERTION_MAX = 24, STACK_TMP = 512 };
+
+static void insertion_sort(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        double x = v[i];
+        size_t j = i;
+        for (; j > 0 && x < v[j - 1]; j--)   /* strictly less: stable */
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* Merge sorted v[0, mid) and v[mid, n) using tmp (mid doubles); ties take
+ * the left element, which keeps the sort stable. */
+static void merge_runs(double *v, size_t mid, size_t n, double *tmp)
+{
+    if (mid == 0 || mid == n || !(v[mid] < v[mid - 1]))
+        return;                               /* already in order */
+    memcpy(tmp, v, mid * sizeof *v);
+    size_t i = 0, j = mid, k = 0;
+    while (i < mid && j < n)
+        v[k++] = v[j] < tmp[i] ? v[j++] : tmp[i++];
+    while (i < mid)
+        v[k++] = tmp[i++];
+}
+
+static void merge_sort(double *v, size_t n, double *tmp)
+{
+    if (n <= INSERTION_MAX) {
+        insertion_sort(v, n);
+        return;
+    }
+    size_t mid = n / 2;
+    merge_sort(v, mid, tmp);
+    merge_sort(v + mid, n - mid, tmp);
+    merge_runs(v, mid, n, tmp);
+}
+
 void vqi_sort_doubles(double *v, size_t n)
 {
-    if (n > 1)      /* qsort(NULL, 0) is undefined behaviour */
-        qsort(v, n, sizeof *v, cmp_double);
+    size_t sorted = 1;
+    while (sorted < n && !(v[sorted] < v[sorted - 1]))
+        sorted++;
+    if (sorted >= n)
+        return;
+    double stack_tmp[STACK_TMP];
+    double *tmp = n <= STACK_TMP ? stack_tmp : malloc(n * sizeof *v);
+    if (!tmp) {
+        qsort(v, n, sizeof *v, cmp_double);   /* same result, slower */
+        return;
+    }
+    merge_sort(v + sorted, n - sorted, tmp);
+    merge_runs(v, sorted, n, tmp);
+    if (tmp != stack_tmp)
+        free(tmp);
 }
 
 double vqi_quantile(const double *v, size_t n, double q, double *scratch)

@@ -58,8 +58,9 @@ static vqi_array ewma_array(const vqi_window_row *r)
     return a;
 }
 
-/* Integers as decimal text without printf (most cells are small counts). */
-static void put_integer(long long v, const char *suffix, char *buf, size_t size)
+/* Integers as decimal text without printf (most cells are small counts).
+ * Returns the length written. */
+static size_t put_integer(long long v, const char *suffix, char *buf, size_t size)
 {
     char tmp[32];
     int n = 0, neg = v < 0;
@@ -76,6 +77,35 @@ static void put_integer(long long v, const char *suffix, char *buf, size_t size)
     for (; *suffix && pos + 1 < size; suffix++)
         buf[pos++] = *suffix;
     buf[pos] = 0;
+    return pos;
+}
+
+/* Numeric cell i as text into buf (size > 0); returns its length.  Numbers
+ * never hold a CSV special character, so the writer copies them unquoted. */
+static size_t number_text(const vqi_window_row *r, size_t i, vqi_wtype type, char *buf,
+                          size_t size)
+{
+    double x = r->v[i];
+    buf[0] = 0;
+    if (isnan(x))
+        return 0;
+    size_t k;
+    switch (type) {
+    case VQI_WT_F64:
+        /* integral values below 1e15 print as "N.0" in Python: skip the
+         * shortest-repr search, which dominates the CSV cost */
+        if (x == floor(x) && fabs(x) < 1e15 && !(x == 0 && signbit(x)))
+            return put_integer((long long)x, ".0", buf, size);
+        k = vqi_format_double(x, buf, size);      /* snprintf-like: untruncated length */
+        return k < size ? k : size - 1;
+    case VQI_WT_I64:
+        return put_integer(llround(x), "", buf, size);
+    case VQI_WT_BOOL:
+        k = (size_t)snprintf(buf, size, "%s", x != 0 ? "True" : "False");
+        return k < size ? k : size - 1;
+    default:
+        return 0;
+    }
 }
 
 const char *vqi_window_row_text(const vqi_window_row *r, size_t i, char *buf, size_t size)
@@ -85,38 +115,20 @@ const char *vqi_window_row_text(const vqi_window_row *r, size_t i, char *buf, si
     buf[0] = 0;
     if (i >= VQI_WINDOW_MAXCOLS)
         return buf;
-    double x = r->v[i];
-    switch (col_type(i)) {
-    case VQI_WT_F64:
-        /* integral values below 1e15 print as "N.0" in Python: skip the
-         * shortest-repr search, which dominates the CSV cost */
-        if (isnan(x))
-            break;
-        if (x == floor(x) && fabs(x) < 1e15 && !(x == 0 && signbit(x)))
-            put_integer((long long)x, ".0", buf, size);
-        else
-            vqi_format_double(x, buf, size);
-        break;
-    case VQI_WT_I64:
-        if (!isnan(x))
-            put_integer(llround(x), "", buf, size);
-        break;
-    case VQI_WT_BOOL:
-        if (!isnan(x))
-            snprintf(buf, size, "%s", x != 0 ? "True" : "False");
-        break;
-    case VQI_WT_OBJ:
-        if (i == WC_session_id)
-            snprintf(buf, size, "%s", r->session);
-        else if (i == WC_service)
-            snprintf(buf, size, "%s", r->service ? r->service : "");
-        else if (i == WC_10_EWMA_chunksizes) {
-            vqi_array a = ewma_array(r);
-            char *t = vqi_array_text(&a);
-            snprintf(buf, size, "%s", t ? t : "");
-            free(t);
-        }
-        break;
+    vqi_wtype type = col_type(i);
+    if (type != VQI_WT_OBJ) {
+        number_text(r, i, type, buf, size);
+        return buf;
+    }
+    if (i == WC_session_id)
+        snprintf(buf, size, "%s", r->session);
+    else if (i == WC_service)
+        snprintf(buf, size, "%s", r->service ? r->service : "");
+    else if (i == WC_10_EWMA_chunksizes) {
+        vqi_array a = ewma_array(r);
+        char *t = vqi_array_text(&a);
+        snprintf(buf, size, "%s", t ? t : "");
+        free(t);
     }
     return buf;
 }
@@ -200,12 +212,15 @@ int vqi_window_csv_row(FILE *f, const vqi_window_config *cfg, size_t index,
     l.n = 0;
     l.f = f;
     l.failed = 0;
-    put_integer((long long)index, "", buf, sizeof buf);
-    line_put(&l, buf, strlen(buf));
+    line_put(&l, buf, put_integer((long long)index, "", buf, sizeof buf));
     size_t n = vqi_window_ncols(cfg);
     for (size_t i = 0; i < n; i++) {
         line_put(&l, ",", 1);
-        line_field(&l, vqi_window_row_text(r, i, buf, sizeof buf));
+        vqi_wtype type = col_type(i);
+        if (type != VQI_WT_OBJ)
+            line_put(&l, buf, number_text(r, i, type, buf, sizeof buf));
+        else
+            line_field(&l, vqi_window_row_text(r, i, buf, sizeof buf));
     }
     line_put(&l, "\n", 1);
     line_flush(&l);

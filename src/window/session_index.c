@@ -36,10 +36,10 @@ static int grow_hash(vqi_sidx *x, const vqi_session *sess)
 
 long vqi_sidx_find(const vqi_sidx *x, const vqi_session *sess, const uint8_t client[16])
 {
-    if (!x->cap)
+    if (!x->count)
         return -1;
     for (size_t j = vqi_addr_hash(client) & (x->cap - 1); x->slot[j]; j = (j + 1) & (x->cap - 1))
-        if (memcmp(sess[x->slot[j] - 1].client, client, 16) == 0)
+        if (vqi_same_addr(sess[x->slot[j] - 1].client, client))
             return (long)x->slot[j] - 1;
     return -1;
 }

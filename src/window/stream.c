@@ -459,10 +459,10 @@ int vqi_windows_feed(vqi_windows *w, const vqi_packet *p, vqi_ident ident,
     w->cap_packets++;
     w->cap_bytes += p->wirelen;
     if (p->ipver && w->idx.count > 0) {
-        vqi_session *c = s && memcmp(s->client, p->src, 16) == 0 ? s : find_session(w, p->src);
+        vqi_session *c = s && vqi_same_addr(s->client, p->src) ? s : find_session(w, p->src);
         if (c)
             c->total_ip[0] += p->ip_len;
-        else if ((c = s && memcmp(s->client, p->dst, 16) == 0 ? s : find_session(w, p->dst)))
+        else if ((c = s && vqi_same_addr(s->client, p->dst) ? s : find_session(w, p->dst)))
             c->total_ip[1] += p->ip_len;
     }
     if (s)
