@@ -14,8 +14,12 @@ resolution (micro/nanoseconds) of the first input, written to a temporary file
 renamed on success.  The result is deterministic: same inputs and options,
 same bytes.
 
+`-o -` writes to standard output instead, so that a test can pipe gigabytes
+into a program without storing them (tests/extended/memory_bound.sh); a reader
+that stops early (broken pipe) ends the script quietly with status 1.
+
 Usage:
-  make-big-capture.py [-o OUT] [--size BYTES | --copies N] [--gap SECONDS] [PCAP...]
+  make-big-capture.py [-o OUT|-] [--size BYTES | --copies N] [--gap SECONDS] [PCAP...]
 
 Defaults: OUT bench/work/big.pcap, --size 1G, --gap 60, inputs
 ../shared/data/requet/pcap/*.pcap (sorted by name).  --copies 1 concatenates
@@ -113,7 +117,8 @@ def to_ticks(sec, frac, ticks, out_ticks):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("inputs", nargs="*", metavar="PCAP")
-    ap.add_argument("-o", "--output", default="bench/work/big.pcap")
+    ap.add_argument("-o", "--output", default="bench/work/big.pcap",
+                    help="output file, '-' = standard output (default bench/work/big.pcap)")
     group = ap.add_mutually_exclusive_group()
     group.add_argument("--size", type=parse_size, default=None,
                        help="stop after the copy that reaches this size (default 1G)")
@@ -148,40 +153,62 @@ def main():
         return 2
 
     gap = int(round(args.gap * out_ticks))
+    magic = MAGIC_US if out_ticks == 1_000_000 else MAGIC_NS
+    to_stdout = args.output == "-"
+
+    def write_all(out):
+        """Write the capture to out; returns (packets, bytes, copies)."""
+        rec = struct.Struct("<IIII")
+        written = 24
+        packets = 0
+        copies = 0
+        end = None  # latest output timestamp so far, in ticks
+        out.write(struct.pack("<IHHiIII", magic, 2, 4, 0, 0, 65535, linktype))
+        while True:
+            for path, (first, last) in zip(inputs, spans):
+                if first is None:
+                    continue  # an empty capture adds nothing
+                shift = 0 if end is None else end + gap - first
+                with open(path, "rb") as f:
+                    endian, ticks, _, _ = read_header(f, path)
+                    for sec, frac, incl, orig, data in records(f, path, endian):
+                        t = to_ticks(sec, frac, ticks, out_ticks) + shift
+                        if t < 0 or t // out_ticks > 0xFFFFFFFF:
+                            raise CaptureError("%s: shifted timestamp out of the pcap range"
+                                               % path)
+                        out.write(rec.pack(t // out_ticks, t % out_ticks, incl, orig))
+                        out.write(data)
+                        written += 16 + incl
+                        packets += 1
+                end = last + shift
+            copies += 1
+            if args.copies is not None and copies >= args.copies:
+                break
+            if target is not None and written >= target:
+                break
+        return packets, written, copies
+
+    if to_stdout:
+        try:
+            with os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=COPY_CHUNK) as out:
+                packets, written, copies = write_all(out)
+        except BrokenPipeError:
+            # the reader stopped early: not this script's failure to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+        except (OSError, CaptureError) as e:
+            print("make-big-capture: %s" % e, file=sys.stderr)
+            return 1
+        print("-: %d packets, %d bytes, %d copies of %d captures"
+              % (packets, written, copies, len(inputs)), file=sys.stderr)
+        return 0
+
     out_dir = os.path.dirname(args.output) or "."
     os.makedirs(out_dir, exist_ok=True)
     tmp = "%s.tmp.%d" % (args.output, os.getpid())
-    magic = MAGIC_US if out_ticks == 1_000_000 else MAGIC_NS
-    rec = struct.Struct("<IIII")
-    written = 24
-    packets = 0
-    copies = 0
-    end = None  # latest output timestamp so far, in ticks
     try:
         with open(tmp, "wb", buffering=COPY_CHUNK) as out:
-            out.write(struct.pack("<IHHiIII", magic, 2, 4, 0, 0, 65535, linktype))
-            while True:
-                for path, (first, last) in zip(inputs, spans):
-                    if first is None:
-                        continue  # an empty capture adds nothing
-                    shift = 0 if end is None else end + gap - first
-                    with open(path, "rb") as f:
-                        endian, ticks, _, _ = read_header(f, path)
-                        for sec, frac, incl, orig, data in records(f, path, endian):
-                            t = to_ticks(sec, frac, ticks, out_ticks) + shift
-                            if t < 0 or t // out_ticks > 0xFFFFFFFF:
-                                raise CaptureError("%s: shifted timestamp out of the pcap range"
-                                                   % path)
-                            out.write(rec.pack(t // out_ticks, t % out_ticks, incl, orig))
-                            out.write(data)
-                            written += 16 + incl
-                            packets += 1
-                    end = last + shift
-                copies += 1
-                if args.copies is not None and copies >= args.copies:
-                    break
-                if target is not None and written >= target:
-                    break
+            packets, written, copies = write_all(out)
         os.replace(tmp, args.output)
     except (OSError, CaptureError) as e:
         try:
