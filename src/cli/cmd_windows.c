@@ -35,6 +35,10 @@ static void usage(FILE *f)
         "  -r, --resolution P       constant resolution label (e.g. 720)\n"
         "      --request-min-tcp N  upstream TCP payload > N bytes is a request (0)\n"
         "      --request-min-udp N  upstream UDP payload > N bytes is a request (100)\n"
+        "      --max-sessions N     live sessions at most (default 65536): a new client\n"
+        "                           beyond N first ends the least recently active\n"
+        "                           session as the end of the input would (its open\n"
+        "                           window is written if it holds service traffic)\n"
         "      --extra-columns      append capture_packets and capture_bytes: every frame\n"
         "                           of the capture in the window (original lengths)\n"
         "  -o, --output FILE        write the CSV to FILE (default: stdout)\n"
@@ -92,7 +96,7 @@ static int write_row(void *ctx, const vqi_window_row *r)
     return 0;
 }
 
-enum { OPT_START = 256, OPT_MIN_TCP, OPT_MIN_UDP, OPT_IDLE, OPT_EXTRA };
+enum { OPT_START = 256, OPT_MIN_TCP, OPT_MIN_UDP, OPT_IDLE, OPT_EXTRA, OPT_MAX_SESSIONS };
 
 int cmd_windows(int argc, char **argv)
 {
@@ -104,6 +108,7 @@ int cmd_windows(int argc, char **argv)
         {"request-min-udp", required_argument, 0, OPT_MIN_UDP},
         {"idle-gap", required_argument, 0, OPT_IDLE},
         {"extra-columns", no_argument, 0, OPT_EXTRA},
+        {"max-sessions", required_argument, 0, OPT_MAX_SESSIONS},
         {"output", required_argument, 0, 'o'},  {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     vqi_window_config cfg;
@@ -145,6 +150,13 @@ int cmd_windows(int argc, char **argv)
                 return cli_usage_error("windows", "--request-min-udp: '%s' is not a byte count", optarg);
             break;
         case OPT_EXTRA: cfg.extra_columns = 1; break;
+        case OPT_MAX_SESSIONS: {
+            uint32_t n;
+            if (parse_u32(optarg, &n) < 0 || n == 0 || n > (1u << 30))
+                return cli_usage_error("windows", "--max-sessions: '%s' is not 1 to %u", optarg, 1u << 30);
+            cfg.max_sessions = n;
+            break;
+        }
         case 'o': output = optarg; break;
         case 'h': usage(stdout); return VQI_EXIT_OK;
         case ':': return cli_usage_error("windows", "option '%s' needs a value", argv[optind - 1]);

@@ -12,6 +12,8 @@
 
 #define SERIES_MAX_DEFAULT (1u << 18)
 #define SESSION_HISTORY_MAX (1u << 22)    /* segments / IATs kept per session */
+#define MAX_SESSIONS_DEFAULT 65536
+#define NO_SESSION UINT32_MAX
 
 /* Per-flow state kept inline in the flow table. */
 typedef struct wflow {
@@ -33,6 +35,7 @@ struct vqi_windows {
     size_t first_free;                        /* every slot below it is in use */
     uint32_t next_gen;
     vqi_sidx idx;                             /* client -> session, window-end heap */
+    uint32_t act_head, act_tail;              /* live sessions by last service packet */
     int64_t win_ns, idle_ns, last_ts;
     uint64_t cap_packets, cap_bytes;          /* every frame so far */
     int64_t grid_start_ns;                    /* --start grid: current window */
@@ -53,6 +56,7 @@ void vqi_window_config_default(vqi_window_config *cfg)
     cfg->resolution = NAN;
     cfg->max_samples = SERIES_MAX_DEFAULT;
     cfg->max_flows = 65536;
+    cfg->max_sessions = MAX_SESSIONS_DEFAULT;
 }
 
 vqi_windows *vqi_windows_new(const vqi_window_config *cfg, vqi_window_emit_fn emit,
@@ -70,6 +74,9 @@ vqi_windows *vqi_windows_new(const vqi_window_config *cfg, vqi_window_emit_fn em
         w->cfg.max_samples = SERIES_MAX_DEFAULT;
     if (!w->cfg.service)
         w->cfg.service = "";
+    if (!w->cfg.max_sessions)
+        w->cfg.max_sessions = MAX_SESSIONS_DEFAULT;
+    w->act_head = w->act_tail = NO_SESSION;
     w->emit = emit;
     w->ctx = ctx;
     w->win_ns = (int64_t)llround(cfg->window_s * 1e9);
@@ -108,9 +115,33 @@ static int emit_row(vqi_windows *w, const vqi_window_row *r, vqi_err *err)
     return 0;
 }
 
+/* ---- activity list: live sessions, least recently active first ----
+ * Index-linked (the session array moves when it grows).  Time never runs
+ * backwards here (vqi_windows_feed clamps it), so moving a session to the
+ * tail on each of its service packets keeps the list ordered. */
+static void act_unlink(vqi_windows *w, uint32_t i)
+{
+    vqi_session *s = &w->sess[i];
+    if (s->act_prev != NO_SESSION) w->sess[s->act_prev].act_next = s->act_next;
+    else w->act_head = s->act_next;
+    if (s->act_next != NO_SESSION) w->sess[s->act_next].act_prev = s->act_prev;
+    else w->act_tail = s->act_prev;
+}
+
+static void act_append(vqi_windows *w, uint32_t i)
+{
+    vqi_session *s = &w->sess[i];
+    s->act_prev = w->act_tail;
+    s->act_next = NO_SESSION;
+    if (w->act_tail != NO_SESSION) w->sess[w->act_tail].act_next = i;
+    else w->act_head = i;
+    w->act_tail = i;
+}
+
 static void end_session(vqi_windows *w, vqi_session *s)
 {
     size_t index = (size_t)(s - w->sess);
+    act_unlink(w, (uint32_t)index);
     vqi_sidx_remove(&w->idx, w->sess, (uint32_t)index);
     if (index < w->first_free)
         w->first_free = index;
@@ -188,8 +219,23 @@ static int advance_all(vqi_windows *w, int64_t ts, vqi_err *err)
     return 0;
 }
 
+/* The session table is full: end the least recently active session the
+ * way vqi_windows_flush ends one (its open window is emitted when it holds
+ * service traffic; its closed empty windows are not). */
+static int end_least_active(vqi_windows *w, vqi_err *err)
+{
+    vqi_session *s = &w->sess[w->act_head];
+    if (s->service_packets > 0 && close_window(w, s, err) < 0)
+        return -1;
+    end_session(w, s);
+    return 0;
+}
+
 static vqi_session *new_session(vqi_windows *w, const uint8_t client[16], int64_t ts, vqi_err *err)
 {
+    if (w->idx.count >= w->cfg.max_sessions && w->act_head != NO_SESSION &&
+        end_least_active(w, err) < 0)
+        return NULL;
     /* The lowest free slot, as before, but found from first_free and with
      * the array grown geometrically: with many clients, a scan from 0 and a
      * one-slot realloc per new session made `vqi windows` quadratic. */
@@ -256,6 +302,7 @@ static vqi_session *new_session(vqi_windows *w, const uint8_t client[16], int64_
         vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
         return NULL;
     }
+    act_append(w, index);
     return s;
 }
 
@@ -366,6 +413,11 @@ static int account_service(vqi_windows *w, vqi_session *s, const vqi_packet *p, 
     vqi_dirwin *d = &s->dir[up ? 0 : 1];
     s->service_packets++;
     s->last_service_ns = ts;
+    uint32_t self = (uint32_t)(s - w->sess);
+    if (w->act_tail != self) {
+        act_unlink(w, self);
+        act_append(w, self);
+    }
     d->packets++;
     d->payload_bytes += p->payload_len;
     /* idle time: gaps over 1 s between the direction's packets in the window */
@@ -382,10 +434,9 @@ static int account_service(vqi_windows *w, vqi_session *s, const vqi_packet *p, 
     if (!vqi_flow_track(w->flows, p, &hit))
         return 0;
     wflow *f = vqi_flow_user(w->flows, hit.slot);
-    uint32_t idx = (uint32_t)(s - w->sess);
-    if (hit.is_new || f->session != idx || f->gen != s->gen) {
+    if (hit.is_new || f->session != self || f->gen != s->gen) {
         memset(f, 0, sizeof *f);
-        f->session = idx;
+        f->session = self;
         f->gen = s->gen;
         vqi_tcpflow_init(&f->tcp);
     }

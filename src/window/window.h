@@ -5,7 +5,8 @@
  * packet of a capture (after vqi_service_classify()) in time order; each
  * finished window row is handed to a callback as soon as the window closes,
  * and vqi_windows_flush() ends the input.  Memory stays bounded: sessions are
- * evicted after an idle gap, per-flow state lives in the flow table
+ * evicted after an idle gap or, beyond max_sessions, least recently active
+ * first; per-flow state lives in the flow table
  * (src/flow), per-window sample buffers are capped and reused. */
 #ifndef VQI_WINDOW_H
 #define VQI_WINDOW_H
@@ -58,6 +59,11 @@ typedef struct vqi_window_config {
     int extra_columns;          /* append capture_packets, capture_bytes */
     size_t max_samples;         /* per-window samples per series (default 2^18) */
     size_t max_flows;           /* live service flows at most (default 65536) */
+    size_t max_sessions;        /* live sessions at most (default 65536, 0 = default);
+                                   a new client beyond it first ends the least
+                                   recently active session, as vqi_windows_flush
+                                   ends one: its open window is emitted when it
+                                   holds service traffic, earlier empty ones not */
 } vqi_window_config;
 
 /* Fill *cfg with the defaults above (resolution NaN, no start, no labels). */

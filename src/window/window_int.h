@@ -135,6 +135,7 @@ typedef struct vqi_dirwin {
 typedef struct vqi_session {
     int used;
     uint32_t gen;
+    uint32_t act_prev, act_next;  /* activity list (least recently active first) */
     uint8_t client[16];
     char id[33];
     int64_t start_ns;             /* start of window 0 */
