@@ -30,7 +30,9 @@ static int collect_row(void *ctx, const vqi_window_row *r)
  * thread.  The window stage sees
  * exactly the same packets in the same order as in one thread: the output
  * is the same bytes.  It never uses the payload bytes, which are only valid
- * until the next frame, so the batches hold no pointers into the capture. */
+ * until the next frame, so the batches hold no pointers into the capture.
+ * A third thread (row_writer.c) turns finished rows into the caller's
+ * output, which was a third of the window stage's instructions. */
 enum { BATCH_PACKETS = 2048, BATCHES = 4 };
 
 typedef struct classified {
@@ -219,13 +221,34 @@ int vqi_windows_feed_capture(vqi_windows *w, const char *path, vqi_service *svc,
         return -1;
     /* VQI_THREADS=1 keeps everything in one thread (for comparisons) */
     const char *threads = getenv("VQI_THREADS");
-    int rc = threads && threads[0] == '1' && !threads[1] ? feed_sequential(w, cap, svc, err)
-                                                         : feed_threaded(w, cap, svc, err);
+    int one_thread = threads && threads[0] == '1' && !threads[1];
+    /* Threads: reader | window stage | row writer (row_writer.c). */
+    vqi_window_emit_fn emit = NULL;
+    void *emit_ctx = NULL;
+    vqi_row_writer *rw = NULL;
+    if (!one_thread) {
+        vqi_window_emit_fn unused;
+        void *unused_ctx;
+        vqi_windows_swap_emit(w, NULL, NULL, &emit, &emit_ctx);     /* the caller's callback */
+        rw = vqi_row_writer_start(emit, emit_ctx);
+        if (rw)
+            vqi_windows_swap_emit(w, vqi_row_writer_put, rw, &unused, &unused_ctx);
+        else
+            vqi_windows_swap_emit(w, emit, emit_ctx, &unused, &unused_ctx);
+    }
+    int rc = one_thread ? feed_sequential(w, cap, svc, err) : feed_threaded(w, cap, svc, err);
     if (rc == 0) {
         const char *warning = vqi_capture_warning(cap);
         if (warning)
             vqi_warn(path, "%s", warning);
         rc = vqi_windows_flush(w, err);
+    }
+    if (rw) {
+        vqi_window_emit_fn unused;
+        void *unused_ctx;
+        vqi_windows_swap_emit(w, emit, emit_ctx, &unused, &unused_ctx);
+        if (vqi_row_writer_finish(rw) < 0 && rc == 0)
+            rc = vqi_err_set(err, VQI_EXIT_FAIL, "window output stopped");
     }
     vqi_capture_close(cap);
     return rc;

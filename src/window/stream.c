@@ -106,6 +106,15 @@ void vqi_windows_free(vqi_windows *w)
     free(w);
 }
 
+void vqi_windows_swap_emit(vqi_windows *w, vqi_window_emit_fn emit, void *ctx,
+                           vqi_window_emit_fn *old, void **old_ctx)
+{
+    *old = w->emit;
+    *old_ctx = w->ctx;
+    w->emit = emit;
+    w->ctx = ctx;
+}
+
 static int emit_row(vqi_windows *w, const vqi_window_row *r, vqi_err *err)
 {
     if (w->emit && w->emit(w->ctx, r) != 0) {

@@ -167,6 +167,22 @@ typedef struct vqi_session {
     size_t n_pending, cap_pending;
 } vqi_session;
 
+/* Replace the stream's row callback (for the row-writer thread of
+ * from_capture.c); the previous one is returned through old / old_ctx. */
+void vqi_windows_swap_emit(vqi_windows *w, vqi_window_emit_fn emit, void *ctx,
+                           vqi_window_emit_fn *old, void **old_ctx);
+
+/* Row-writer thread (row_writer.c): rows handed to emit(ctx, row) in order,
+ * in a thread of their own.  start returns NULL when no thread can be had
+ * (call emit directly then).  put is a vqi_window_emit_fn for the stream
+ * (ctx = the writer): it queues a copy, and returns non-zero once emit has
+ * asked to stop.  finish writes what is queued, ends the thread and frees
+ * the writer: 0, or -1 when emit stopped. */
+typedef struct vqi_row_writer vqi_row_writer;
+vqi_row_writer *vqi_row_writer_start(vqi_window_emit_fn emit, void *ctx);
+int vqi_row_writer_put(void *writer, const vqi_window_row *r);
+int vqi_row_writer_finish(vqi_row_writer *rw);
+
 /* Fill row r from session s's current window (ending at end_ns). */
 void vqi_session_fill_row(vqi_session *s, const vqi_window_config *cfg, int64_t end_ns,
                           uint64_t capture_packets, uint64_t capture_bytes,
