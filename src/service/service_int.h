@@ -10,15 +10,23 @@
 /* A set of 16-byte addresses that remembers insertion order.  Open
  * addressing over indices into the order array: lookups never allocate,
  * insertions allocate only when the table grows. */
+#define ADDRSET_RECENT 4
 typedef struct addrset {
     uint8_t (*addrs)[16];     /* in first-seen order */
     size_t n, cap_addrs;
     uint32_t *slots;          /* index + 1 into addrs, 0 = empty */
     size_t n_slots;           /* power of two */
+    /* the last few answers (consecutive packets repeat their addresses);
+     * cleared when an address is added */
+    uint8_t recent[ADDRSET_RECENT][16];
+    uint8_t recent_found[ADDRSET_RECENT];
+    uint8_t n_recent, next_recent;
 } addrset;
 
 void addrset_free(addrset *s);
-int addrset_contains(const addrset *s, const uint8_t addr[16]);
+/* Not const: remembers recent answers (a set is used by one thread at a
+ * time, like the vqi_service holding it). */
+int addrset_contains(addrset *s, const uint8_t addr[16]);
 /* 1 = added, 0 = already present, -1 = out of memory. */
 int addrset_add(addrset *s, const uint8_t addr[16]);
 
