@@ -1,5 +1,5 @@
 /* pickle.c - vqi_pickle_read: run the pickle program into an object graph
- * (pvm.c), then rebuild the DataFrame from it (frame.c). */
+ * (pvm.c), then rebuild the DataFrame from it (frame.c, frame_column.c). */
 #include "pickle_int.h"
 
 #include <string.h>

@@ -1,6 +1,7 @@
 /* pickle_int.h - internals shared by the pickle reader's files: the plain
  * object graph the opcode interpreter builds (pvm.c), numpy arrays read
- * from it (ndarray.c) and the DataFrame rebuilt from those (frame.c). */
+ * from it (ndarray.c) and the DataFrame rebuilt from those (frame.c: index,
+ * blocks, the frame; frame_column.c: the columns; shared in frame_int.h). */
 #ifndef VQI_PICKLE_INT_H
 #define VQI_PICKLE_INT_H
 
