@@ -79,6 +79,22 @@ check_files_equal "past the limit: the same rows as first-seen order" "$TMP/ml_s
 "$VQI" flows --idle-timeout 5 --order end "$TMP/many.pcap" -o "$TMP/me.csv"
 check_files_equal "past the limit: the same order as --order end" "$TMP/ml.csv" "$TMP/me.csv"
 
+# flow 0 open for 10 s only (idle at 15 s): the ring grows to hold the rows
+# waiting for it, then flow 0's end releases them and later rows pass
+# through one by one, their ids wrapping around the ring many times
+/usr/bin/python3 "$F/make_many_flows.py" 3000 0.01 10 "$TMP/wrap.pcap"
+"$VQI" flows --idle-timeout 5 "$TMP/wrap.pcap" -o "$TMP/wf.csv"
+"$VQI" flows --idle-timeout 5 --order end "$TMP/wrap.pcap" -o "$TMP/we.csv"
+check_eq "ring wrap-around: 3,001 rows in first-seen order" \
+    "$(awk -F, 'NR > 1 && $1 != NR - 2 { bad++ } END { print NR - 1, bad + 0 }' "$TMP/wf.csv")" \
+    "3001 0"
+# by hand: flows 1..999 (t < 10 s) idle out first; flow 0 and flow 1000 both
+# last sent at 10.0 s, flow 0's packet first, so flow 0 is the 1,000th row
+check_eq "ring wrap-around: flow 0 ends (idle) after the short flows before 10 s" \
+    "$(awk -F, 'NR > 1 && $1 == 0 { print NR - 1, $NF }' "$TMP/we.csv")" "1000 idle"
+by_id "$TMP/we.csv" >"$TMP/we_sorted.csv"
+check_files_equal "ring wrap-around: the same rows in both orders" "$TMP/we_sorted.csv" "$TMP/wf.csv"
+
 # --- usage
 check_exit "--order sideways: exit 2" 2 "$VQI" flows --order sideways "$CAP"
 check_eq "--order sideways: message" "$(head -1 "$TMP/.err")" \
