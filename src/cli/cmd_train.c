@@ -1,10 +1,10 @@
-/* cmd_train.c - 'vqi train': clean a window-feature table, split it by
- * session, optionally tune, train an XGBoost model, evaluate it on the held
- * out sessions and save it with its metadata. */
+/* cmd_train.c - 'vqi train': options and log of training a model on
+ * window-feature tables.  The recipe (cleaning account, split, parameters,
+ * tuning, evaluation on the held-out sessions, model metadata) lives in
+ * src/model (training.c, tune.c); this file parses, calls and prints. */
 #include "cli.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +12,8 @@
 #include <unistd.h>
 
 #include "../model/model.h"
-#include "../table/clean.h"
 #include "../table/table.h"
 #include "../util/output.h"
-
-#define DEFAULT_CLASSES "240,360,480,720,1080"
 
 static void usage(FILE *f)
 {
@@ -29,7 +26,7 @@ static void usage(FILE *f)
         "Options:\n"
         "  -o, --output MODEL     model file (default model.vqi)\n"
         "  -l, --label COL        label column (default resolution)\n"
-        "      --classes LIST     valid classes (default " DEFAULT_CLASSES "\n"
+        "      --classes LIST     valid classes (default " VQI_RESOLUTION_CLASSES "\n"
         "                         for 'resolution', else every positive value)\n"
         "  -m, --model KIND       gbt (gradient boosting, default) or rf (random forest)\n"
         "      --split KIND       session (default: grouped by --group), row, none\n"
@@ -219,155 +216,51 @@ static vqi_table *read_all(char **files, int n, int *rc)
     return all;
 }
 
-/* Append a formatted line to a growing text (model metadata). */
-static void add_line(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_line(char **text, const char *fmt, ...)
+/* Print each line of text with a prefix ("cleaning: ..."). */
+static void print_lines(FILE *log, const char *prefix, const char *text)
 {
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    size_t old = *text ? strlen(*text) : 0, n = strlen(line);
-    char *s = realloc(*text, old + n + 2);
-    if (!s)
-        return;
-    memcpy(s + old, line, n);
-    s[old + n] = '\n';
-    s[old + n + 1] = '\0';
-    *text = s;
-}
-
-/* Columns of the table that are not features, grouped by the reasons of
- * table/clean.h, and the feature families: the cleaning as the log, the
- * model file and report.md tell it. */
-enum { OTHER_GROUP = VQI_DROP_NGROUPS, NGROUPS };
-
-static int reason_of(const vqi_table *t, const vqi_column *c, const train_opts *o)
-{
-    int g = vqi_drop_group_of(c->name);
-    if (g >= 0)
-        return g;
-    if (c->type != VQI_COL_F64 && c->type != VQI_COL_I64 && c->type != VQI_COL_BOOL)
-        return VQI_DROP_NONSCALAR;
-    if (!c->is_index && strcmp(c->name, o->group) && vqi_column_is_constant(t, c))
-        return VQI_DROP_CONSTANT;
-    return OTHER_GROUP;
-}
-
-static void describe_cleaning(const vqi_table *t, const vqi_dataset *d, const train_opts *o,
-                              const char *classes, FILE *log, char **text)
-{
-    add_line(text, "rows: %zu dropped whose %s is missing or not one of %s (%zu kept)",
-             d->dropped_label, o->label, classes ? classes : "the positive values",
-             d->nrows);
-    char list[NGROUPS][600] = {{0}};
-    size_t count[NGROUPS] = {0};
-    for (size_t c = 0; c < t->ncols; c++) {
-        const char *name = t->cols[c].name[0] ? t->cols[c].name : "(unnamed index)";
-        int feature = 0;
-        for (size_t j = 0; j < d->nfeat && !feature; j++)
-            feature = strcmp(d->feature[j], t->cols[c].name) == 0;
-        if (feature || strcmp(name, o->label) == 0)
-            continue;
-        int g = reason_of(t, &t->cols[c], o);
-        size_t used = strlen(list[g]);
-        if (strstr(list[g], ", ..."))
-            ;   /* already cut */
-        else if (used + strlen(name) + 8 < sizeof list[g])
-            snprintf(list[g] + used, sizeof list[g] - used, "%s%s", count[g] ? ", " : "", name);
-        else if (!strstr(list[g], "..."))
-            snprintf(list[g] + used, sizeof list[g] - used, ", ...");
-        count[g]++;
-    }
-    for (int g = 0; g < VQI_DROP_NGROUPS; g++)
-        if (count[g])
-            add_line(text, "columns: %zu %s left out (%s): %s", count[g],
-                     vqi_drop_title((vqi_drop_group)g), vqi_drop_reason((vqi_drop_group)g),
-                     list[g]);
-    if (count[OTHER_GROUP])
-        add_line(text, "columns: %zu more not used (index, group, --drop or outside "
-                 "--features): %s", count[OTHER_GROUP], list[OTHER_GROUP]);
-    size_t fam[4] = {0};
-    for (size_t j = 0; j < d->nfeat; j++) {
-        const char *f = d->feature[j];
-        int k = f[0] == 'L' && f[1] && f[2] == '_'
-                    ? (f[1] == '3' ? 0 : f[1] == '4' ? 1 : f[1] == '7' ? 2 : 3) : 3;
-        fam[k]++;
-    }
-    add_line(text, "features: %zu (L3 %zu, L4 %zu, L7 %zu, other %zu)", d->nfeat, fam[0],
-             fam[1], fam[2], fam[3]);
-    for (const char *p = *text; p && *p;) {
+    for (const char *p = text; p && *p;) {
         const char *e = strchr(p, '\n');
-        fprintf(log, "cleaning: %.*s\n", (int)(e ? e - p : (long)strlen(p)), p);
+        fprintf(log, "%s%.*s\n", prefix, (int)(e ? e - p : (long)strlen(p)), p);
         p = e ? e + 1 : p + strlen(p);
     }
-}
-
-static void params_text(const vqi_params *p, char *buf, size_t size)
-{
-    snprintf(buf, size, "%s rounds=%d trees=%d max_depth=%d eta=%g subsample=%g "
-             "colsample=%.3g min_child_weight=%g", vqi_model_kind_name(p->kind), p->rounds,
-             p->trees, p->max_depth, p->eta, p->subsample, p->colsample, p->min_child_weight);
 }
 
 static void on_candidate(void *ctx, size_t i, size_t n, const vqi_tune_candidate *c)
 {
     FILE *log = ctx;
     char b[256];
-    params_text(&c->params, b, sizeof b);
     vqi_progress_end();
     fprintf(log, "tune %2zu/%zu: CV accuracy %.4f +- %.4f, F1 macro %.4f  [%s]\n", i + 1, n,
-            c->accuracy_mean, c->accuracy_std, c->f1_macro_mean, b);
+            c->accuracy_mean, c->accuracy_std, c->f1_macro_mean,
+            vqi_params_text(&c->params, b, sizeof b));
     fflush(log);
 }
 
-/* Evaluate on the test rows: log the scores, add them to the summary,
- * write the report directory. */
+/* Score the model on the test rows: log the scores, add them to the
+ * summary, write the report directory. */
 static int evaluate(const vqi_model *m, const vqi_dataset *d, const vqi_table *t,
                     const size_t *te, size_t nte, const train_opts *o, const char *desc,
                     FILE *log, char **summary)
 {
     vqi_err e = {0};
-    float *x = malloc(nte * d->nfeat * sizeof *x);
-    double *proba = malloc(nte * d->nclasses * sizeof *proba);
-    int *y = malloc(nte * sizeof *y);
-    size_t *rows = malloc(nte * sizeof *rows);
+    vqi_evaluation ev;
+    if (vqi_model_evaluate(m, d, te, nte, &ev, &e) < 0)
+        return cli_error(NULL, &e);
+    char scores[256];
+    vqi_metrics_text(&ev.metrics, scores, sizeof scores);
+    fprintf(log, "test: %s (%zu rows)\n", scores, nte);
+    vqi_text_addf(summary, "test: %s on %zu held-out rows", scores, nte);
     int rc = 0;
-    vqi_metrics mt;
-    if (!x || !proba || !y || !rows) {
-        rc = cli_error(NULL, &(vqi_err){"out of memory", VQI_EXIT_FAIL});
-        goto done;
-    }
-    for (size_t i = 0; i < nte; i++) {
-        memcpy(x + i * d->nfeat, d->x + te[i] * d->nfeat, d->nfeat * sizeof *x);
-        y[i] = d->y[te[i]];
-        rows[i] = d->source_row[te[i]];
-    }
-    if (vqi_model_predict(m, x, nte, proba, &e) < 0 ||
-        vqi_metrics_compute(y, proba, nte, d->nclasses, &mt, &e) < 0) {
-        rc = cli_error(NULL, &e);
-        goto done;
-    }
-    fprintf(log, "test: accuracy %.4f, F1 macro %.4f, F1 weighted %.4f, ROC AUC macro %.4f, "
-            "micro %.4f (%zu rows)\n", mt.accuracy, mt.f1_macro, mt.f1_weighted, mt.auc_macro,
-            mt.auc_micro, nte);
-    add_line(summary, "test: accuracy %.4f, F1 macro %.4f, F1 weighted %.4f, ROC AUC macro "
-             "%.4f, micro %.4f on %zu held-out rows", mt.accuracy, mt.f1_macro, mt.f1_weighted,
-             mt.auc_macro, mt.auc_micro, nte);
     if (o->report) {
-        if (vqi_eval_write_dir(o->report, m, &mt, t, rows, nte, y, proba, desc, &e) < 0)
+        if (vqi_eval_write_dir(o->report, m, &ev.metrics, t, ev.table_rows, nte, ev.y_true,
+                               ev.proba, desc, &e) < 0)
             rc = cli_error(o->report, &e);
         else
             fprintf(log, "report: %s/{metrics.json,report.md,confusion.png,roc.png,"
                     "predictions.csv}\n", o->report);
     }
-    vqi_metrics_free(&mt);
-done:
-    free(x);
-    free(proba);
-    free(y);
-    free(rows);
+    vqi_evaluation_free(&ev);
     return rc;
 }
 
@@ -394,9 +287,7 @@ int cmd_train(int argc, char **argv)
     fprintf(log, "data: %d file%s, %zu rows x %zu columns\n", argc - first,
             argc - first > 1 ? "s" : "", t->nrows, t->ncols);
 
-    const char *classes = o.classes;
-    if (!classes && strcmp(o.label, "resolution") == 0)
-        classes = DEFAULT_CLASSES;
+    const char *classes = o.classes ? o.classes : vqi_default_classes(o.label);
     vqi_dataset_spec spec = {.label = o.label, .classes = classes, .features = o.features,
                              .drop = o.drop,
                              .group = o.split == VQI_SPLIT_GROUP || o.tune ? o.group : NULL};
@@ -405,38 +296,23 @@ int cmd_train(int argc, char **argv)
     vqi_dataset *d = vqi_dataset_build(t, &spec, &e);
     vqi_model *m = NULL;
     size_t *tr = NULL, *te = NULL, ntr = 0, nte = 0;
-    char *cleaning = NULL, *summary = NULL;
-    if (!d) {
+    char *cleaning = NULL, *summary = NULL, b[256];
+    if (!d || !(cleaning = vqi_cleaning_text(t, d, o.label, classes, o.group, &e))) {
         rc = cli_error(argv[first], &e);
         goto done;
     }
-    describe_cleaning(t, d, &o, classes, log, &cleaning);
+    print_lines(log, "cleaning: ", cleaning);
     if (vqi_split(d, o.split, o.test_size, o.seed, &tr, &ntr, &te, &nte, &e) < 0) {
         rc = cli_error(argv[first], &e);
         goto done;
     }
-    if (o.split == VQI_SPLIT_GROUP)
-        add_line(&summary, "split: by %s, %zu groups, test size %g, seed %llu: %zu train rows, "
-                 "%zu test rows", o.group, d->ngroups, o.test_size, o.seed, ntr, nte);
-    else if (o.split == VQI_SPLIT_ROW)
-        add_line(&summary, "split: by row (windows of a session on both sides: optimistic), "
-                 "test size %g, seed %llu: %zu train rows, %zu test rows", o.test_size, o.seed,
-                 ntr, nte);
-    else
-        add_line(&summary, "split: none, all %zu rows used for training", ntr);
+    vqi_split_describe(&summary, o.split, o.group, d->ngroups, o.test_size, o.seed, ntr, nte);
     fprintf(log, "%s", summary);
 
     vqi_params p;
     vqi_params_default(&p, o.kind, d->nfeat);
     p.seed = o.seed;
-    if (o.rounds > 0 && o.kind == VQI_MODEL_GBT)
-        p.rounds = o.rounds;
-    if (o.trees > 0 && o.kind == VQI_MODEL_RF)
-        p.trees = o.trees;
-    if (o.max_depth >= 0)
-        p.max_depth = o.max_depth;
-    if (o.eta > 0 && o.kind == VQI_MODEL_GBT)
-        p.eta = o.eta;
+    vqi_params_override(&p, o.rounds, o.trees, o.max_depth, o.eta);
     if (o.tune) {
         vqi_tune_candidate best;
         fprintf(log, "tune: %zu candidates, %d-fold CV %s on the training rows\n", o.candidates,
@@ -447,25 +323,22 @@ int cmd_train(int argc, char **argv)
             goto done;
         }
         p = best.params;
-        char b[256];
-        params_text(&p, b, sizeof b);
         fprintf(log, "tune: winner CV accuracy %.4f +- %.4f [%s]\n", best.accuracy_mean,
-                best.accuracy_std, b);
-        add_line(&summary, "tuned: %d-fold CV accuracy %.4f +- %.4f, F1 macro %.4f", o.folds,
-                 best.accuracy_mean, best.accuracy_std, best.f1_macro_mean);
+                best.accuracy_std, vqi_params_text(&p, b, sizeof b));
+        vqi_text_addf(&summary, "tuned: %d-fold CV accuracy %.4f +- %.4f, F1 macro %.4f",
+                      o.folds, best.accuracy_mean, best.accuracy_std, best.f1_macro_mean);
     }
-    char b[256];
-    params_text(&p, b, sizeof b);
-    fprintf(log, "model: %s on %zu rows, %zu features, classes %s\n", b, ntr, d->nfeat,
+    fprintf(log, "model: %s on %zu rows, %zu features, classes %s\n",
+            vqi_params_text(&p, b, sizeof b), ntr, d->nfeat,
             classes ? classes : "(from the data)");
     if (!(m = vqi_model_train(d, tr, ntr, &p, &e))) {
         rc = cli_error(argv[first], &e);
         goto done;
     }
-    add_line(&summary, "trained on %zu rows of %s", ntr, desc);
+    vqi_text_addf(&summary, "trained on %zu rows of %s", ntr, desc);
     vqi_model_set_text(&m->label, o.label, &e);
     vqi_model_set_text(&m->version, VQI_VERSION, &e);
-    vqi_model_set_text(&m->cleaning, cleaning, &e);
+    vqi_model_set_text(&m->cleaning, cleaning, &e);   /* report.md shows them */
     vqi_model_set_text(&m->summary, summary, &e);
     if (nte > 0 && (rc = evaluate(m, d, t, te, nte, &o, desc, log, &summary)) != 0)
         goto done;

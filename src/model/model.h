@@ -208,6 +208,62 @@ double vqi_roc_auc(const uint8_t *pos, const double *score, size_t stride, size_
 int vqi_roc_curve(const uint8_t *pos, const double *score, size_t stride, size_t n,
                   double **fpr, double **tpr, size_t *npts, vqi_err *err);
 
+/* ------------------------------------------------ training recipe (training.c) */
+
+/* The classes of the assignment's resolution label. */
+#define VQI_RESOLUTION_CLASSES "240,360,480,720,1080"
+
+/* Default valid classes of a label column: VQI_RESOLUTION_CLASSES for
+ * "resolution", else NULL (every positive value is a class). */
+const char *vqi_default_classes(const char *label);
+
+/* Options over vqi_params_default(): rounds and eta apply to gbt only,
+ * trees to rf only; values <= 0 (max_depth < 0) keep the default. */
+void vqi_params_override(vqi_params *p, int rounds, int trees, int max_depth, double eta);
+
+/* "gbt rounds=60 trees=1 max_depth=3 eta=0.5 subsample=1 colsample=1
+ * min_child_weight=1" (the log's and tuning's spelling); returns buf. */
+const char *vqi_params_text(const vqi_params *p, char *buf, size_t size);
+
+/* Append one formatted line (and '\n') to a malloc'd text (*text NULL =
+ * empty): the model file's cleaning and summary.  -1 when out of memory
+ * (*text unchanged). */
+int vqi_text_addf(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* What building d from t left out, one line per rule, as the model file
+ * stores it: "rows: N dropped whose LABEL is missing or not one of
+ * CLASSES (N kept)", a "columns: N <title> left out (<reason>): a, b" line
+ * per table/clean.h group, "columns: N more not used (...)" and "features:
+ * N (L3 n, L4 n, L7 n, other n)".  group is the group column option (not
+ * called constant).  malloc'd, or NULL + err. */
+char *vqi_cleaning_text(const vqi_table *t, const vqi_dataset *d, const char *label,
+                        const char *classes, const char *group, vqi_err *err);
+
+/* Append the summary line of a split ("split: by session_id, 48 groups,
+ * ..."); group and ngroups matter for VQI_SPLIT_GROUP only.  -1 = memory. */
+int vqi_split_describe(char **text, vqi_split_kind kind, const char *group, size_t ngroups,
+                       double test_size, uint64_t seed, size_t ntrain, size_t ntest);
+
+/* "accuracy A, F1 macro F, F1 weighted W, ROC AUC macro M, micro U" (4
+ * decimals); returns buf. */
+const char *vqi_metrics_text(const vqi_metrics *mt, char *buf, size_t size);
+
+/* A model scored on n rows of a dataset (the test split, a CV fold). */
+typedef struct vqi_evaluation {
+    size_t n;
+    int *y_true;            /* class index per row */
+    double *proba;          /* n x nclasses */
+    size_t *table_rows;     /* source table row of each (for the id columns) */
+    vqi_metrics metrics;
+    int has_metrics;
+} vqi_evaluation;
+
+/* Predict rows[0..n-1] of d with m and compute the metrics.  On failure
+ * ev holds nothing to free. */
+int vqi_model_evaluate(const vqi_model *m, const vqi_dataset *d, const size_t *rows, size_t n,
+                       vqi_evaluation *ev, vqi_err *err);
+void vqi_evaluation_free(vqi_evaluation *ev);
+
 /* -------------------------------------------------------------- reports */
 
 /* metrics.json: accuracy, f1_macro, f1_weighted, per_class {label:

@@ -64,12 +64,9 @@ static int cross_validate(const vqi_dataset *d, const size_t *rows, size_t n, co
                           int folds, const vqi_params *p, vqi_tune_candidate *out, vqi_err *err)
 {
     size_t *tr = malloc(n * sizeof *tr), *te = malloc(n * sizeof *te);
-    float *x = malloc(n * d->nfeat * sizeof *x);
-    double *proba = malloc(n * d->nclasses * sizeof *proba);
-    int *y = malloc(n * sizeof *y);
     double acc[64], f1 = 0, acc_sum = 0;
     int rc = 0;
-    if (!tr || !te || !x || !proba || !y || folds > 64) {
+    if (!tr || !te || folds > 64) {
         rc = vqi_err_set(err, VQI_EXIT_FAIL, folds > 64 ? "at most 64 folds" : "out of memory");
         goto done;
     }
@@ -86,20 +83,14 @@ static int cross_validate(const vqi_dataset *d, const size_t *rows, size_t n, co
             rc = -1;
             break;
         }
-        for (size_t i = 0; i < nte; i++) {
-            memcpy(x + i * d->nfeat, d->x + te[i] * d->nfeat, d->nfeat * sizeof *x);
-            y[i] = d->y[te[i]];
-        }
-        vqi_metrics mt;
-        rc = vqi_model_predict(m, x, nte, proba, err);
-        if (rc == 0)
-            rc = vqi_metrics_compute(y, proba, nte, d->nclasses, &mt, err);
+        vqi_evaluation ev;
+        rc = vqi_model_evaluate(m, d, te, nte, &ev, err);
         vqi_model_free(m);
         if (rc == 0) {
-            acc[f] = mt.accuracy;
-            acc_sum += mt.accuracy;
-            f1 += mt.f1_macro;
-            vqi_metrics_free(&mt);
+            acc[f] = ev.metrics.accuracy;
+            acc_sum += ev.metrics.accuracy;
+            f1 += ev.metrics.f1_macro;
+            vqi_evaluation_free(&ev);
         }
     }
     if (rc == 0) {
@@ -114,9 +105,6 @@ static int cross_validate(const vqi_dataset *d, const size_t *rows, size_t n, co
 done:
     free(tr);
     free(te);
-    free(x);
-    free(proba);
-    free(y);
     return rc;
 }
 
