@@ -228,7 +228,6 @@ static void write_summary(writer *w, const vqi_flow_summary *s)
     w_end(w);
 }
 
-
 /* Rows leave in one of two orders.  End order: each row is written when its
  * flow leaves the table, so memory is the live table alone.  First-seen
  * order (flow ids 0, 1, 2 ...): a finished row waits, as text, in a ring
@@ -329,6 +328,8 @@ static int ring_grow(stats_run *r, size_t cap)
  * them, skipping open flows, when `all`). */
 static void ring_release(stats_run *r, int all)
 {
+    if (!r->ring)
+        return;
     size_t mask = r->ring_cap - 1;
     while (r->base < r->top) {
         char **e = &r->ring[r->base & mask];
@@ -359,9 +360,19 @@ static void switch_to_end_order(stats_run *r)
 }
 
 /* Keeps the row of finished flow `id` (text NULL: no row) until its turn;
- * the ring and its rows stay within the limit, checked before growing. */
+ * the ring and its rows stay within the limit, checked before growing.  A
+ * flow past `base` is held, so when the limit is passed, flow `base` is open. */
 static void hold(stats_run *r, uint64_t id, const char *text, size_t len)
 {
+    if (id == r->base) {            /* its turn already: nothing to hold */
+        if (text)
+            emit(r, text, len);
+        r->base++;
+        if (r->top < r->base)
+            r->top = r->base;
+        ring_release(r, 0);
+        return;
+    }
     size_t cap = ring_cap_for(r, id);
     size_t cost = text ? len + 1 + HELD_OVERHEAD : 0;
     if (r->held_bytes + cost + cap * sizeof *r->ring > r->limit) {
