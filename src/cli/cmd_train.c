@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../model/model.h"
 #include "../table/table.h"
@@ -156,39 +155,6 @@ static int parse_args(int argc, char **argv, train_opts *o, int *first_data)
     return 0;
 }
 
-/* XGBoost's OpenMP threads busy-wait between its many short parallel
- * regions; on a shared, loaded machine that multiplies the wall time (25 s
- * instead of 2 s for the test fixture with the load of a parallel build).
- * libgomp reads its wait policy only when it is loaded, so training runs
- * the program again, once, with OMP_WAIT_POLICY=passive unless the user
- * chose a policy.  The original argv comes from /proc/self/cmdline, so
- * global options (-q) are kept.  Returns only when it does not re-execute. */
-static void prefer_passive_threads(void)
-{
-    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT"))
-        return;
-    FILE *f = fopen("/proc/self/cmdline", "rb");
-    if (!f)
-        return;
-    static char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    int complete = feof(f);
-    fclose(f);
-    if (!complete || n == 0 || buf[n - 1] != '\0')
-        return;
-    char *args[1024];
-    size_t argc = 0;
-    for (size_t i = 0; i < n && argc < 1023; i += strlen(buf + i) + 1)
-        args[argc++] = buf + i;
-    if (argc == 1023)
-        return;
-    args[argc] = NULL;
-    setenv("OMP_WAIT_POLICY", "passive", 1);
-    fflush(NULL);
-    execv("/proc/self/exe", args);
-    unsetenv("OMP_WAIT_POLICY");   /* exec failed: carry on as we are */
-}
-
 /* Read and concatenate the DATA files. */
 static vqi_table *read_all(char **files, int n, int *rc)
 {
@@ -270,7 +236,6 @@ int cmd_train(int argc, char **argv)
     int first = 0, rc = parse_args(argc, argv, &o, &first);
     if (rc)
         return rc == 1 ? VQI_EXIT_OK : rc;
-    prefer_passive_threads();
     FILE *log = strcmp(o.output, "-") == 0 ? stderr : stdout;
     vqi_err e = {0};
     /* opened first: an unwritable output fails before minutes of training */

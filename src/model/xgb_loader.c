@@ -8,6 +8,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <xgboost/c_api.h>
 
 /* The Makefile passes the soname of the installed -dev package's library. */
@@ -32,9 +33,34 @@ static pthread_once_t xgb_once = PTHREAD_ONCE_INIT;
 static int xgb_loaded;
 static char xgb_load_error[512];
 
+/* XGBoost's OpenMP threads busy-wait between its many short parallel
+ * regions; on a shared, loaded machine that multiplies the wall time (25 s
+ * instead of 2 s for the test fixture with the load of a parallel build).
+ * libgomp reads OMP_WAIT_POLICY once, in its constructor, which runs when
+ * it is loaded: here, as libxgboost's dependency (vqi does not link it).
+ * So for the length of that dlopen the policy is "passive", unless the
+ * user chose one (OMP_WAIT_POLICY, GOMP_SPINCOUNT) or libgomp is already
+ * loaded (a program embedding the library: its policy is fixed).
+ * Returns whether the variable was set (and must be removed again). */
+static int prefer_passive_threads(void)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT"))
+        return 0;
+    void *gomp = dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD);
+    if (gomp) {
+        dlclose(gomp);
+        return 0;
+    }
+    return setenv("OMP_WAIT_POLICY", "passive", 0) == 0;
+}
+
 static void xgb_load(void)
 {
+    int passive = prefer_passive_threads();
     void *lib = dlopen(VQI_XGBOOST_SONAME, RTLD_NOW | RTLD_LOCAL);
+    /* libgomp has read it: programs vqi starts see the user's environment */
+    if (passive)
+        unsetenv("OMP_WAIT_POLICY");
     if (!lib) {
         snprintf(xgb_load_error, sizeof xgb_load_error, "cannot load %s: %s",
                  VQI_XGBOOST_SONAME, dlerror());

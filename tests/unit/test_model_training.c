@@ -3,7 +3,8 @@
  * the parameters, the cleaning account (each left-out column under its
  * reason, long lists cut), split and score lines, and the evaluation of a
  * model on a subset of rows (the same probabilities as predicting those
- * rows directly; accuracy counted by hand). */
+ * rows directly; accuracy counted by hand), and the environment left as
+ * it was after libxgboost is loaded. */
 #include "check.h"
 
 #include <math.h>
@@ -237,9 +238,15 @@ static void test_evaluate(void)
 
 int main(void)
 {
+    /* libxgboost is loaded by the first training (test_evaluate) with
+     * OMP_WAIT_POLICY=passive set only for that load (xgb_loader.c) */
+    unsetenv("OMP_WAIT_POLICY");
+    unsetenv("GOMP_SPINCOUNT");
     test_small_texts();
     test_cleaning_text();
     test_cleaning_text_cut();
     test_evaluate();
+    CHECK(getenv("OMP_WAIT_POLICY") == NULL,
+          "the environment is the user's again after loading libxgboost");
     return check_done();
 }
