@@ -72,13 +72,23 @@ static u128 pow10_u128(int t)
     return p;
 }
 
-/* x (1e-4 <= x < 1e15) as mantissa and shift: x = m / 2^s. */
+/* x (1e-4 <= x < 1e15: normal, positive) as mantissa and shift:
+ * x = m / 2^s with 2^52 <= m < 2^53, read from the bits (frexp + ldexp
+ * were calls per cell). */
 static void split_binary(double x, uint64_t *m, int *s)
 {
-    int e2;
-    double fr = frexp(x, &e2);               /* x = fr * 2^e2, 0.5 <= fr < 1 */
-    *m = (uint64_t)ldexp(fr, 53);
-    *s = 53 - e2;
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int biased = (int)((bits >> 52) & 0x7FF);
+    *m = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+    *s = 1075 - biased;
+}
+
+/* floor(e * log10(2)) for |e| < 1100, in integers (78913 / 2^18 is close
+ * enough to log10(2) there; checked over the whole range). */
+static int floor_log10_pow2(int e)
+{
+    return e >= 0 ? (int)(((long)e * 78913) >> 18) : -(int)((-(long)e * 78913 + (1L << 18) - 1) >> 18);
 }
 
 /* round(m * 10^t / 2^s), ties to even. */
@@ -136,7 +146,9 @@ static int exact_digits(double x, char *digits)
     uint64_t m;
     int s;
     split_binary(x, &m, &s);
-    int e10 = (int)floor(log10(x));          /* may be off by one: fixed exactly */
+    /* 2^(52-s) <= x < 2^(53-s): floor(log10 x) is this or one more, which
+     * the exact comparisons below settle (log10() was a libm call per cell) */
+    int e10 = floor_log10_pow2(52 - s);
     if (!at_least_pow10(m, s, e10))
         e10--;
     else if (at_least_pow10(m, s, e10 + 1))
