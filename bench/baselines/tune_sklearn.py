@@ -18,6 +18,7 @@ first 2, 4, 6 and 12 points are each a full product grid:
 
 Usage: tune_sklearn.py TRAIN.pkl TEST.pkl [--candidates 12] [--folds 5]
                        [--label resolution] [--group session_id] [--jobs 2]
+                       [--trees 100]
 Prints one line to stdout:
   sklearn-grid: rows=N features=N candidates=N folds=K fits=N load=S fit=S predict=S
       accuracy=A macro_f1=F cv_accuracy=M best=max_depth:..,max_features:..,min_samples_leaf:..
@@ -60,6 +61,7 @@ def main():
     ap.add_argument("--label", default="resolution")
     ap.add_argument("--group", default="session_id")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--trees", type=int, default=100, help="forest size (tests use fewer)")
     args = ap.parse_args()
     points = grid_points()
     if not 1 <= args.candidates <= len(points):
@@ -75,7 +77,7 @@ def main():
     t1 = time.perf_counter()
     # The forest uses the two cores (n_jobs=2) and the search runs the fits
     # one after the other, as vqi's tuning trains one 2-thread booster at a time.
-    forest = RandomForestClassifier(n_estimators=100, n_jobs=args.jobs, random_state=0)
+    forest = RandomForestClassifier(n_estimators=args.trees, n_jobs=args.jobs, random_state=0)
     search = GridSearchCV(forest, points[:args.candidates], cv=GroupKFold(n_splits=args.folds),
                           scoring="accuracy", n_jobs=1, refit=True)
     search.fit(x_train, y_train, groups=train[args.group])
