@@ -230,31 +230,19 @@ static void write_summary(writer *w, const vqi_flow_summary *s)
 
 /* Rows leave in one of two orders.  End order: each row is written when its
  * flow leaves the table, so memory is the live table alone.  First-seen
- * order (flow ids 0, 1, 2 ...): a finished row waits, as text, in a ring
- * indexed by flow id until every older flow has finished; the ring's bytes
- * are capped by `limit`, past which the run falls back to end order. */
-#define HELD_OVERHEAD 16            /* malloc's bookkeeping per held row */
-
-static char skipped_row[1];         /* ring mark: finished, no row (--service) */
-
+ * order: the flow stage's vqi_flow_order holds finished rows until every
+ * older flow has finished, within --reorder-limit bytes. */
 typedef struct stats_run {
     vqi_flow_table *table;
     int identified_only;
-    int order_end;                  /* writing rows as flows end */
-    size_t limit;                   /* bytes held for first-seen order at most */
-    char **ring;                    /* held rows by id & (ring_cap - 1); NULL = open */
-    size_t ring_cap;                /* power of two; 0 = no ring yet */
-    uint64_t base, top;             /* ids base .. top-1 may be held */
-    size_t held_bytes;
-    uint64_t switched_at;           /* oldest open flow when the limit was passed */
-    int switched;
+    vqi_flow_order *order;          /* NULL: --order end */
     writer w;
     const char *out_path;
     vqi_out *out;                   /* opened with the first row (or at the end) */
     FILE *f;
     int failed;                     /* out of memory or no output: err, err_file */
     vqi_err err;
-    const char *err_file;
+    const char *err_file;           /* NULL: the capture */
 } stats_run;
 
 static void run_fail(stats_run *r, const char *file, const char *msg)
@@ -268,12 +256,11 @@ static void run_fail(stats_run *r, const char *file, const char *msg)
 
 /* Opening the output with the first row (not before the scan) means an
  * unreadable capture leaves nothing behind, not even a header on stdout. */
-static int open_output(stats_run *r)
+static int open_output(stats_run *r, vqi_err *err)
 {
     if (r->f)
         return 0;
-    if (!(r->out = vqi_out_open(r->out_path, &r->err))) {
-        r->failed = 1;
+    if (!(r->out = vqi_out_open(r->out_path, err))) {
         r->err_file = r->out_path;
         return -1;
     }
@@ -285,119 +272,20 @@ static int open_output(stats_run *r)
         if (!h.oom)
             fwrite(h.buf, 1, h.len, r->f);
         free(h.buf);
-        if (h.oom) {
-            run_fail(r, NULL, "out of memory for flow rows");
-            return -1;
-        }
+        if (h.oom)
+            return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory for flow rows");
     }
     return 0;
 }
 
-static void emit(stats_run *r, const char *text, size_t len)
+/* vqi_flow_row_fn: a row whose turn has come. */
+static int emit(void *ctx, const char *row, size_t len, vqi_err *err)
 {
-    if (open_output(r) == 0)
-        fwrite(text, 1, len, r->f);
-}
-
-/* Ring capacity (a power of two) that holds flow `id` (>= base): doubling
- * keeps every held id at id & (cap - 1). */
-static size_t ring_cap_for(const stats_run *r, uint64_t id)
-{
-    size_t cap = r->ring_cap ? r->ring_cap : 16;
-    while (id - r->base >= cap)
-        cap *= 2;
-    return cap;
-}
-
-static int ring_grow(stats_run *r, size_t cap)
-{
-    if (cap == r->ring_cap)
-        return 0;
-    char **ring = calloc(cap, sizeof *ring);
-    if (!ring)
+    stats_run *r = ctx;
+    if (open_output(r, err))
         return -1;
-    for (uint64_t k = r->base; k < r->top; k++)
-        ring[k & (cap - 1)] = r->ring[k & (r->ring_cap - 1)];
-    free(r->ring);
-    r->ring = ring;
-    r->ring_cap = cap;
+    fwrite(row, 1, len, r->f);
     return 0;
-}
-
-/* Writes and frees held rows from `base` on while they are finished (all of
- * them, skipping open flows, when `all`). */
-static void ring_release(stats_run *r, int all)
-{
-    if (!r->ring)
-        return;
-    size_t mask = r->ring_cap - 1;
-    while (r->base < r->top) {
-        char **e = &r->ring[r->base & mask];
-        if (!*e && !all)
-            break;
-        if (*e && *e != skipped_row) {
-            size_t len = strlen(*e);
-            emit(r, *e, len);
-            r->held_bytes -= len + 1 + HELD_OVERHEAD;
-            free(*e);
-        }
-        *e = NULL;
-        r->base++;
-    }
-}
-
-/* The held rows passed the limit: write them in id order and go on in end
- * order (the rest of the rows are written as their flows end). */
-static void switch_to_end_order(stats_run *r)
-{
-    r->switched = 1;
-    r->switched_at = r->base;
-    ring_release(r, 1);
-    free(r->ring);
-    r->ring = NULL;
-    r->ring_cap = 0;
-    r->order_end = 1;
-}
-
-/* Keeps the row of finished flow `id` (text NULL: no row) until its turn;
- * the ring and its rows stay within the limit, checked before growing.  A
- * flow past `base` is held, so when the limit is passed, flow `base` is open. */
-static void hold(stats_run *r, uint64_t id, const char *text, size_t len)
-{
-    if (id == r->base) {            /* its turn already: nothing to hold */
-        if (text)
-            emit(r, text, len);
-        r->base++;
-        if (r->top < r->base)
-            r->top = r->base;
-        ring_release(r, 0);
-        return;
-    }
-    size_t cap = ring_cap_for(r, id);
-    size_t cost = text ? len + 1 + HELD_OVERHEAD : 0;
-    if (r->held_bytes + cost + cap * sizeof *r->ring > r->limit) {
-        switch_to_end_order(r);
-        if (text)
-            emit(r, text, len);
-        return;
-    }
-    if (ring_grow(r, cap) != 0) {
-        run_fail(r, NULL, "out of memory for flow rows");
-        return;
-    }
-    char *copy = skipped_row;
-    if (text) {
-        if (!(copy = malloc(len + 1))) {
-            run_fail(r, NULL, "out of memory for flow rows");
-            return;
-        }
-        memcpy(copy, text, len + 1);
-        r->held_bytes += cost;
-    }
-    r->ring[id & (r->ring_cap - 1)] = copy;
-    if (id >= r->top)
-        r->top = id + 1;
-    ring_release(r, 0);
 }
 
 static void on_evict(void *ctx, vqi_flow_table *t, uint32_t slot, vqi_flow_end why)
@@ -417,12 +305,14 @@ static void on_evict(void *ctx, vqi_flow_table *t, uint32_t slot, vqi_flow_end w
             return;
         }
     }
-    if (r->order_end) {
-        if (keep)
-            emit(r, r->w.buf, r->w.len);
-    } else {
-        hold(r, info->id, keep ? r->w.buf : NULL, keep ? r->w.len : 0);
-    }
+    int rc = 0;
+    if (r->order)
+        rc = vqi_flow_order_add(r->order, info->id, keep ? r->w.buf : NULL,
+                                keep ? r->w.len : 0, &r->err);
+    else if (keep)
+        rc = emit(r, r->w.buf, r->w.len, &r->err);
+    if (rc)
+        r->failed = 1;
 }
 
 static int stats_packet(void *ctx, const vqi_packet *p, int ident, int remote_is_src,
@@ -448,15 +338,19 @@ static int stats_packet(void *ctx, const vqi_packet *p, int ident, int remote_is
 static int run_stats(const char *path, vqi_service *svc, const vqi_flow_config *table_cfg,
                      int order_end, size_t limit, const char *out_path, int jsonl)
 {
-    stats_run run = {.identified_only = svc != NULL, .order_end = order_end, .limit = limit,
-                     .out_path = out_path, .w = {.jsonl = jsonl}};
+    stats_run run = {.identified_only = svc != NULL, .out_path = out_path,
+                     .w = {.jsonl = jsonl}};
     vqi_flow_config cfg = *table_cfg;
     cfg.user_size = sizeof(vqi_flow_stats);
     cfg.on_evict = on_evict;
     cfg.ctx = &run;
     vqi_err err = {0};
     int rc = VQI_EXIT_OK;
-    run.table = vqi_flow_table_new(&cfg, &err);
+    uint64_t open_flow;
+    if (!order_end)
+        run.order = vqi_flow_order_new(limit, emit, &run, &err);
+    if (order_end || run.order)
+        run.table = vqi_flow_table_new(&cfg, &err);
     if (!run.table || vqi_flow_scan(path, svc, stats_packet, &run, &err)) {
         /* a failure of ours (output, memory) names its own file */
         rc = cli_error(run.failed ? (run.err_file ? run.err_file : path) : path,
@@ -464,13 +358,15 @@ static int run_stats(const char *path, vqi_service *svc, const vqi_flow_config *
         vqi_out_abort(run.out);
     } else {
         vqi_flow_table_flush(run.table);
-        if (run.switched)
+        if (!run.failed && run.order && vqi_flow_order_finish(run.order, &run.err))
+            run.failed = 1;
+        if (run.order && vqi_flow_order_switched(run.order, &open_flow))
             fprintf(stderr, "vqi: flows: note: the rows held back for first-seen order passed "
                     "--reorder-limit (%zu bytes) while flow %llu was open; the rows from then "
                     "on follow in order of flow end (as --order end); sort by column 'flow' "
-                    "for first-seen order\n", limit, (unsigned long long)run.switched_at);
-        if (!run.failed)
-            open_output(&run);       /* header only when no row was written */
+                    "for first-seen order\n", limit, (unsigned long long)open_flow);
+        if (!run.failed && open_output(&run, &run.err))  /* header only when no row */
+            run.failed = 1;
         if (run.failed) {
             rc = cli_error(run.err_file ? run.err_file : path, &run.err);
             vqi_out_abort(run.out);
@@ -478,10 +374,7 @@ static int run_stats(const char *path, vqi_service *svc, const vqi_flow_config *
             rc = cli_error(out_path, &err);
         }
     }
-    for (size_t k = 0; k < run.ring_cap; k++)
-        if (run.ring[k] != skipped_row)
-            free(run.ring[k]);
-    free(run.ring);
+    vqi_flow_order_free(run.order);
     free(run.w.buf);
     vqi_flow_table_free(run.table);
     return rc;

@@ -152,6 +152,38 @@ double vqi_ns_to_seconds(int64_t ns);
 /* Names of the 8 TCP flag counters, "F","S",... */
 extern const char *const vqi_tcp_flag_letters[8];
 
+/* ------------------------------------------------------------ row order -- */
+
+/* Rows of finished flows back in first-seen order (flow ids 0, 1, 2 ... as
+ * vqi_flow_info.id), with bounded memory.  The caller formats each flow's
+ * row as it leaves the table and adds it under its id; a row whose turn has
+ * come (every older flow finished) goes to emit at once, the others wait as
+ * copies in a ring indexed by id.  Held bytes (each row + 17 bytes, plus 8
+ * per ring slot) stay within `limit`: the row that would pass it makes every
+ * held row go out in id order, then it and all later rows are emitted as
+ * they come (end order); vqi_flow_order_switched() tells the caller, who
+ * may say so.  Rows are text without NUL bytes.  Every id must be added
+ * once (row NULL: the flow finished without a row, e.g. filtered out). */
+typedef struct vqi_flow_order vqi_flow_order;
+
+/* Writes one row (len bytes); returns 0, or -1 with err to stop: the add or
+ * finish that released the row returns -1 and nothing more is emitted. */
+typedef int (*vqi_flow_row_fn)(void *ctx, const char *row, size_t len, vqi_err *err);
+
+vqi_flow_order *vqi_flow_order_new(size_t limit, vqi_flow_row_fn emit, void *ctx,
+                                   vqi_err *err);
+/* Flow `id` finished with `row` (NULL = no row).  Returns 0, or -1 with err
+ * (out of memory, an id added twice, or emit's failure). */
+int vqi_flow_order_add(vqi_flow_order *o, uint64_t id, const char *row, size_t len,
+                       vqi_err *err);
+/* 1 when the limit was passed (rows in end order from then on), with the
+ * oldest flow then still open in *open_flow (may be NULL); else 0. */
+int vqi_flow_order_switched(const vqi_flow_order *o, uint64_t *open_flow);
+/* End of input: emits the rows still held, in id order, passing over ids
+ * never added.  Returns 0 or -1 with err. */
+int vqi_flow_order_finish(vqi_flow_order *o, vqi_err *err);
+void vqi_flow_order_free(vqi_flow_order *o);
+
 /* ------------------------------------------------------ netml features -- */
 
 /* Feature families of netml's flow2features (NETML.md). */
