@@ -371,9 +371,40 @@ static void sb_spaces(sbuf *b, int n)
 
 /* numpy's FloatingFormat (floatmode 'maxprec', precision 8) for the values
  * shown: positional unless the magnitudes call for scientific notation. */
+enum { MEMO_MAX = 16, MEMO_TEXT = 48 };
+
 typedef struct floatfmt {
     int exp_mode, pad_left, pad_right, exp_size, precision;
+    /* Each value's text (positional, or scientific mantissa + exponent) as
+     * float_format computed it, so that printing does not compute it again:
+     * the digit searches were most of a 10_EWMA_chunksizes cell's cost. */
+    size_t n_memo;
+    uint64_t memo_bits[MEMO_MAX];
+    int memo_exp[MEMO_MAX];
+    char memo[MEMO_MAX][MEMO_TEXT];
 } floatfmt;
+
+static void memo_put(floatfmt *f, double v, const char *text, int exp10)
+{
+    if (f->n_memo == MEMO_MAX || strlen(text) >= MEMO_TEXT)
+        return;
+    memcpy(&f->memo_bits[f->n_memo], &v, sizeof v);
+    f->memo_exp[f->n_memo] = exp10;
+    memcpy(f->memo[f->n_memo], text, strlen(text) + 1);
+    f->n_memo++;
+}
+
+static const char *memo_get(const floatfmt *f, double v, int *exp10)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    for (size_t i = 0; i < f->n_memo; i++)
+        if (f->memo_bits[i] == bits) {
+            *exp10 = f->memo_exp[i];
+            return f->memo[i];
+        }
+    return NULL;
+}
 
 /* Positional digits of v with at most 8 fractional digits, trailing zeros
  * trimmed but the dot kept ("4380.", "19682.0948"). */
@@ -451,7 +482,10 @@ static void scientific(double v, char *mant, size_t size, int *exp10)
 
 static floatfmt float_format(const double *v, size_t n)
 {
-    floatfmt f = {0, 0, 0, -1, 8};
+    floatfmt f;
+    memset(&f, 0, sizeof f);
+    f.exp_size = -1;
+    f.precision = 8;
     double maxv = 0, minv = INFINITY;
     int any_finite = 0, any_nonfinite = 0, neg_inf = 0;
     for (size_t i = 0; i < n; i++) {
@@ -480,6 +514,7 @@ static floatfmt float_format(const double *v, size_t n)
             char m[48];
             int e;
             scientific(v[i], m, sizeof m, &e);
+            memo_put(&f, v[i], m, e);
             const char *dot = strchr(m, '.');
             int ip = (int)(dot - m), fp = (int)strlen(dot + 1);
             int el = abs(e) >= 100 ? 3 : 2;
@@ -497,6 +532,7 @@ static floatfmt float_format(const double *v, size_t n)
                 continue;
             char p[64];
             positional(v[i], p, sizeof p);
+            memo_put(&f, v[i], p, 0);
             const char *dot = strchr(p, '.');
             int ip = (int)(dot - p), fp = (int)strlen(dot + 1);
             if (ip > f.pad_left) f.pad_left = ip;
@@ -521,10 +557,14 @@ static void format_float_elem(sbuf *b, const floatfmt *f, double v)
         return;
     }
     char s[64];
+    int e;
+    const char *known = memo_get(f, v, &e);
     if (f->exp_mode) {
         char m[48];
-        int e;
-        scientific(v, m, sizeof m, &e);
+        if (known)
+            memcpy(m, known, strlen(known) + 1);        /* < MEMO_TEXT <= sizeof m */
+        else
+            scientific(v, m, sizeof m, &e);
         const char *dot = strchr(m, '.');
         int ip = (int)(dot - m), fp = (int)strlen(dot + 1);
         sb_spaces(b, f->pad_left - ip);
@@ -535,7 +575,10 @@ static void format_float_elem(sbuf *b, const floatfmt *f, double v)
         sb_str(b, s);
         return;
     }
-    positional(v, s, sizeof s);
+    if (known)
+        memcpy(s, known, strlen(known) + 1);
+    else
+        positional(v, s, sizeof s);
     const char *dot = strchr(s, '.');
     int ip = (int)(dot - s), fp = (int)strlen(dot + 1);
     sb_spaces(b, f->pad_left - ip);
