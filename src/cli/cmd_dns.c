@@ -8,7 +8,6 @@
 #include "cli.h"
 
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,27 +51,31 @@ static void help(void)
 }
 
 typedef struct run {
-    FILE *out;
+    vqi_blockout out;
     int jsonl, all_kinds;
     vqi_service *filter;       /* NULL = every message */
     vqi_dns_msg msg;
     size_t rows;
+    char answers[VQI_DNS_MAX_RR * (VQI_DNS_NAME_MAX * 2 + 16)];
 } run;
 
-
-/* JSON string, or null for an empty field. */
-static void put_json(FILE *f, const char *s)
-{
-    if (*s)
-        vqi_json_string(f, s);
-    else
-        fputs("null", f);
-}
+/* Longest row: every text field escaped for JSON (6 bytes a byte at most),
+ * plus the numbers, names and keys. */
+#define ROW_MAX (6 * (sizeof ((run *)0)->answers + 3 * VQI_DNS_NAME_MAX) + 1024)
 
 static const char *const columns[] = {"timestamp", "kind",   "client", "server",
                                       "txn_id",    "is_response", "qname", "qtype",
                                       "rcode",     "answers", "error"};
 #define N_COLUMNS (sizeof columns / sizeof *columns)
+
+/* One text column: a CSV field, or a JSON string (null when empty). */
+static char *put_text(const run *r, char *o, const char *s)
+{
+    size_t n = strlen(s);
+    if (!r->jsonl)
+        return vqi_put_csv(o, s, n);
+    return n ? vqi_put_json(o, s, n) : vqi_put_mem(o, "null", 4);
+}
 
 static void emit(run *r, const vqi_packet *p, vqi_ns_kind kind, const uint8_t *bytes, size_t len)
 {
@@ -81,36 +84,40 @@ static void emit(run *r, const vqi_packet *p, vqi_ns_kind kind, const uint8_t *b
         return;                              /* not even a header */
     if (r->filter && !vqi_service_msg_matches(r->filter, m))
         return;
-    static char answers[VQI_DNS_MAX_RR * (VQI_DNS_NAME_MAX * 2 + 16)];
-    char ts[40], client[VQI_ADDR_STRLEN], server[VQI_ADDR_STRLEN], id[8], qtype[16], tb[16];
-    uint64_t a = p->ts_ns < 0 ? (uint64_t)0 - (uint64_t)p->ts_ns : (uint64_t)p->ts_ns;
-    snprintf(ts, sizeof ts, "%s%" PRIu64 ".%09" PRIu64, p->ts_ns < 0 ? "-" : "",
-             a / 1000000000u, a % 1000000000u);
+    char client[VQI_ADDR_STRLEN], server[VQI_ADDR_STRLEN], qtype[16], tb[16];
     vqi_addr_format(m->is_response ? p->dst : p->src, client);
     vqi_addr_format(m->is_response ? p->src : p->dst, server);
-    snprintf(id, sizeof id, "%u", m->id);
     snprintf(qtype, sizeof qtype, "%s", m->qname[0] ? vqi_dns_type_name(m->qtype, tb, sizeof tb) : "");
-    vqi_dns_answers_text(m, answers, sizeof answers);
-    const char *values[N_COLUMNS] = {ts, vqi_ns_kind_name(kind), client, server, id,
-                                     m->is_response ? "1" : "0", m->qname, qtype,
+    vqi_dns_answers_text(m, r->answers, sizeof r->answers);
+    const char *values[N_COLUMNS] = {NULL, vqi_ns_kind_name(kind), client, server, NULL,
+                                     NULL, m->qname, qtype,
                                      m->is_response ? vqi_dns_rcode_name(m->rcode) : "",
-                                     answers, m->error ? m->error : ""};
+                                     r->answers, m->error ? m->error : ""};
+    char *o = vqi_blockout_row(&r->out);
     for (size_t i = 0; i < N_COLUMNS; i++) {
         if (r->jsonl) {
-            fprintf(r->out, "%s\"%s\":", i ? "," : "{", columns[i]);
-            if (i == 0 || i == 4)
-                fputs(values[i], r->out);                       /* numbers */
-            else if (i == 5)
-                fputs(m->is_response ? "true" : "false", r->out);
-            else
-                put_json(r->out, values[i]);
-        } else {
-            if (i)
-                fputc(',', r->out);
-            vqi_csv_field(r->out, values[i]);
+            *o++ = i ? ',' : '{';
+            *o++ = '"';
+            o = vqi_put_mem(o, columns[i], strlen(columns[i]));
+            o = vqi_put_mem(o, "\":", 2);
+        } else if (i) {
+            *o++ = ',';
         }
+        if (i == 0)
+            o = vqi_put_epoch_ns(o, p->ts_ns);
+        else if (i == 4)
+            o = vqi_put_u64(o, m->id);
+        else if (i == 5 && r->jsonl)
+            o = m->is_response ? vqi_put_mem(o, "true", 4) : vqi_put_mem(o, "false", 5);
+        else if (i == 5)
+            *o++ = m->is_response ? '1' : '0';
+        else
+            o = put_text(r, o, values[i]);
     }
-    fputs(r->jsonl ? "}\n" : "\n", r->out);
+    if (r->jsonl)
+        *o++ = '}';
+    *o++ = '\n';
+    vqi_blockout_done(&r->out, o);
     r->rows++;
 }
 
@@ -186,13 +193,24 @@ int cmd_dns(int argc, char **argv)
         vqi_service_free(svc);
         return code;
     }
-    r.out = vqi_out_file(out);
     r.filter = svc;
-    if (!addresses) {
-        for (size_t i = 0; i < N_COLUMNS && !r.jsonl; i++)
-            fprintf(r.out, "%s%s", i ? "," : "", columns[i]);
-        if (!r.jsonl)
-            fputc('\n', r.out);
+    if (vqi_blockout_init(&r.out, vqi_out_file(out), ROW_MAX, &err) < 0) {
+        int code = cli_error(path, &err);
+        vqi_out_abort(out);
+        vqi_dns_streams_free(streams);
+        vqi_capture_close(cap);
+        vqi_service_free(svc);
+        return code;
+    }
+    if (!addresses && !r.jsonl) {
+        char *o = vqi_blockout_row(&r.out);
+        for (size_t i = 0; i < N_COLUMNS; i++) {
+            if (i)
+                *o++ = ',';
+            o = vqi_put_mem(o, columns[i], strlen(columns[i]));
+        }
+        *o++ = '\n';
+        vqi_blockout_done(&r.out, o);
     }
 
     vqi_frame f;
@@ -220,15 +238,21 @@ int cmd_dns(int argc, char **argv)
     int code = VQI_EXIT_OK;
     if (rc < 0) {
         code = cli_error(path, &err);
+        vqi_blockout_finish(&r.out);
         vqi_out_abort(out);
     } else {
         if (vqi_capture_warning(cap))
             vqi_warn(path, "%s", vqi_capture_warning(cap));
         if (addresses) {
-            char text[VQI_ADDR_STRLEN];
-            for (size_t i = 0; i < vqi_service_n_addresses(svc); i++)
-                fprintf(r.out, "%s\n", vqi_addr_format(vqi_service_address(svc, i), text));
+            for (size_t i = 0; i < vqi_service_n_addresses(svc); i++) {
+                char *o = vqi_blockout_row(&r.out);
+                vqi_addr_format(vqi_service_address(svc, i), o);
+                o += strlen(o);
+                *o++ = '\n';
+                vqi_blockout_done(&r.out, o);
+            }
         }
+        vqi_blockout_finish(&r.out);
         if (vqi_out_commit(out, &err) < 0)
             code = cli_error(out_path, &err);
     }

@@ -100,3 +100,78 @@ check_exit "not a capture: exit 2" 2 "$VQI" packets "$TMP/text.pcap"
 check_eq "not a capture: message" "$(cat "$TMP/.err")" "vqi: $TMP/text.pcap: not a pcap or pcapng capture"
 check_exit "--help: exit 0" 0 "$VQI" packets --help
 check_eq "--help names the columns" "$(grep -c "$HEADER" "$TMP/.out")" 1
+
+# every row's numbers and addresses against tshark: timestamp, length, src_ip,
+# dst_ip, src_port, dst_port = the first six fields of the decode oracle
+# (NAME.tsv, innermost IP header) for every fixture, as CSV and as JSON lines
+# (the formatting is hand-written; the address texts are cached per address)
+for f in $(cat "$C/index.txt"); do
+    "$VQI" packets "$C/$f" >"$TMP/n.csv" 2>/dev/null
+    "$VQI" packets -f jsonl "$C/$f" >"$TMP/n.jsonl" 2>/dev/null
+    got=$(/usr/bin/python3 - "$TMP/n.csv" "$TMP/n.jsonl" "$C/$f.tsv" "$C/differences.txt" "$f" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+js = [json.loads(l, parse_float=str) for l in open(sys.argv[2])]   # the timestamp's text
+tsv = [l.rstrip("\n").split("\t") for l in open(sys.argv[3])]
+skip = {(int(w[1]), w[2]) for w in (l.split() for l in open(sys.argv[4]) if not l.startswith("#"))
+        if w and w[0] == sys.argv[5]}
+cols = ["timestamp", "length", "src_ip", "dst_ip", "src_port", "dst_port"]
+fields = ["time", "len", "src", "dst", "sport", "dport"]
+bad = []
+for i, (r, j, t) in enumerate(zip(rows, js, tsv), 1):
+    for k, (c, fld) in enumerate(zip(cols, fields)):
+        if (i, fld) in skip or (fld == "time" and not t[k]):
+            continue    # deliberate differences; a pcapng SPB has no time (vqi: the previous)
+        jv = "" if j[c] is None else str(j[c])
+        if r[c] != t[k] or jv != t[k]:
+            bad.append("%d %s csv=%s jsonl=%s tshark=%s" % (i, c, r[c], jv, t[k]))
+print(len(rows), len(js) == len(rows) == len(tsv), bad[:3])
+PY
+)
+    check_eq "packets $f: time, length, addresses, ports = tshark (CSV and JSON lines)" \
+        "$got" "$(wc -l <"$C/$f.tsv") True []"
+done
+
+# many addresses (more than the 64 cached texts, colliding), IPv6 with zero
+# runs of every length and place, all port and length magnitudes: a pcap
+# written here by Python, whose own ipaddress / str() formatting is the oracle
+/usr/bin/python3 - "$TMP/many.pcap" "$TMP/many.want" <<'PY'
+import ipaddress, random, struct, sys
+random.seed(7)
+frames, want = [], []
+pool4 = [bytes(random.getrandbits(8) for _ in range(4)) for _ in range(300)]
+def v6():
+    while True:
+        g = [random.choice([0, 0, 0, random.getrandbits(16), random.getrandbits(4)]) for _ in range(8)]
+        a = struct.pack(">8H", *g)
+        if a[:12] not in (bytes(10) + b"\xff\xff", bytes(12)):   # no v4-mapped / v4-compatible
+            return a
+pool6 = [v6() for _ in range(300)]
+ts = 1600000000 * 10**6
+for i in range(2000):
+    ts += random.choice([1, 999999, 1000000, 12345678])
+    sport, dport = random.choice([0, 7, 80, 443, 9999, 65535, random.getrandbits(16)]), random.getrandbits(16)
+    if 53 in (sport, dport):
+        dport = 54              # not DNS: the plain UDP summary
+    pay = bytes(random.choice([0, 1, 50]))
+    udp = struct.pack(">HHHH", sport, dport, 8 + len(pay), 0) + pay
+    if i % 2:
+        s, d = random.choice(pool4), random.choice(pool4)
+        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i, 0, 64, 17, 0, s, d) + udp
+        eth, fam = b"\x08\x00", ipaddress.IPv4Address
+    else:
+        s, d = random.choice(pool6), random.choice(pool6)
+        ip = struct.pack(">IHBB16s16s", 6 << 28, len(udp), 17, 64, s, d) + udp
+        eth, fam = b"\x86\xdd", ipaddress.IPv6Address
+    frame = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb" + eth + ip
+    frames.append(struct.pack("<IIII", ts // 10**6, ts % 10**6, len(frame), len(frame)) + frame)
+    ipname = "IP" if fam is ipaddress.IPv4Address else "IPv6"
+    want.append("%d.%06d000,%d,%s,%s,%d,%d,Ether / %s / UDP %s:%d > %s:%d" % (
+        ts // 10**6, ts % 10**6, len(frame), fam(s), fam(d), sport, dport,
+        ipname, fam(s), sport, fam(d), dport))
+open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1) + b"".join(frames))
+open(sys.argv[2], "w").write("\n".join(want) + "\n")
+PY
+"$VQI" packets "$TMP/many.pcap" | tail -n +2 | cut -d, -f1-4,7- >"$TMP/many.got"
+check_files_equal "2000 rows, 600 addresses: time, length, addresses, ports, info = Python's" \
+    "$TMP/many.got" "$TMP/many.want"
