@@ -80,18 +80,30 @@ static void update_prefix(vqi_pkt_table *t, uint32_t linktype, uint8_t ipver)
     t->prefix_ipver = ipver;
 }
 
+/* A port as text: written twice in TCP/UDP rows (column and info). */
+typedef struct port_text {
+    uint8_t len;
+    char text[7];
+} port_text;
+
+static void port_format(port_text *t, uint16_t port)
+{
+    t->len = (uint8_t)(vqi_put_u64(t->text, port) - t->text);
+}
+
 /* "TCP a:p > b:q" / "UDP a:p > b:q" after the prefix. */
 static char *put_endpoints(char *o, const char *proto, const addr_text *src,
-                           const addr_text *dst, const vqi_packet *p)
+                           const addr_text *dst, const port_text *sport,
+                           const port_text *dport)
 {
     o = vqi_put_mem(o, proto, 4);
     o = vqi_put_mem(o, src->text, src->len);
     *o++ = ':';
-    o = vqi_put_u64(o, p->sport);
+    o = vqi_put_mem(o, sport->text, sport->len);
     o = vqi_put_mem(o, " > ", 3);
     o = vqi_put_mem(o, dst->text, dst->len);
     *o++ = ':';
-    return vqi_put_u64(o, p->dport);
+    return vqi_put_mem(o, dport->text, dport->len);
 }
 
 /* The timestamp: seconds with nine decimals. */
@@ -109,9 +121,11 @@ static char *put_time(vqi_pkt_table *t, char *o, int64_t ns)
     return vqi_put_9digits(o, (uint32_t)(ns % 1000000000));
 }
 
-/* Everything before info; addresses NULL for frames without IP. */
+/* Everything before info; addresses NULL for frames without IP, ports
+ * NULL when the packet has none. */
 static char *put_head(vqi_pkt_table *t, char *o, const vqi_packet *p,
-                      const addr_text *src, const addr_text *dst, const pkt_fields *r)
+                      const addr_text *src, const addr_text *dst, const port_text *sport,
+                      const port_text *dport, const pkt_fields *r)
 {
     if (t->jsonl) {
         o = vqi_put_mem(o, "{\"timestamp\":", 13);
@@ -127,9 +141,9 @@ static char *put_head(vqi_pkt_table *t, char *o, const vqi_packet *p,
         o = vqi_put_mem(o, ",\"protocol\":", 12);
         o = vqi_put_json(o, r->protocol, strlen(r->protocol));
         o = vqi_put_mem(o, ",\"src_port\":", 12);
-        o = p->has_ports ? vqi_put_u64(o, p->sport) : vqi_put_mem(o, "null", 4);
+        o = sport ? vqi_put_mem(o, sport->text, sport->len) : vqi_put_mem(o, "null", 4);
         o = vqi_put_mem(o, ",\"dst_port\":", 12);
-        o = p->has_ports ? vqi_put_u64(o, p->dport) : vqi_put_mem(o, "null", 4);
+        o = dport ? vqi_put_mem(o, dport->text, dport->len) : vqi_put_mem(o, "null", 4);
         return vqi_put_mem(o, ",\"info\":", 8);
     }
     o = put_time(t, o, p->ts_ns);
@@ -147,11 +161,11 @@ static char *put_head(vqi_pkt_table *t, char *o, const vqi_packet *p,
     *o++ = ',';
     o = vqi_put_mem(o, r->protocol, strlen(r->protocol));
     *o++ = ',';
-    if (p->has_ports)
-        o = vqi_put_u64(o, p->sport);
+    if (sport)
+        o = vqi_put_mem(o, sport->text, sport->len);
     *o++ = ',';
-    if (p->has_ports)
-        o = vqi_put_u64(o, p->dport);
+    if (dport)
+        o = vqi_put_mem(o, dport->text, dport->len);
     *o++ = ',';
     return o;
 }
@@ -160,7 +174,13 @@ static char *put_head(vqi_pkt_table *t, char *o, const vqi_packet *p,
 static char *put_row(vqi_pkt_table *t, char *o, const vqi_packet *p,
                      const addr_text *src, const addr_text *dst, const pkt_fields *r)
 {
-    o = put_head(t, o, p, src, dst, r);
+    port_text sport, dport;
+    if (p->has_ports) {
+        port_format(&sport, p->sport);
+        port_format(&dport, p->dport);
+    }
+    o = put_head(t, o, p, src, dst, p->has_ports ? &sport : NULL,
+                 p->has_ports ? &dport : NULL, r);
     if (t->jsonl) {
         o = vqi_put_json(o, r->info, r->info_len);
         return vqi_put_mem(o, "}\n", 2);
@@ -196,11 +216,14 @@ char *vqi_pkt_row(vqi_pkt_table *t, const vqi_frame *f, const vqi_packet *p, cha
     /* plain TCP / UDP: info needs no CSV quoting or JSON escaping (it is
      * made of fixed words, address characters, digits and flag letters) */
     r.protocol = tcp ? "TCP" : "UDP";
-    o = put_head(t, o, p, &src, dst, &r);
+    port_text sport, dport;
+    port_format(&sport, p->sport);
+    port_format(&dport, p->dport);
+    o = put_head(t, o, p, &src, dst, &sport, &dport, &r);
     if (t->jsonl)
         *o++ = '"';
     o = vqi_put_mem(o, t->prefix, t->prefix_len);
-    o = put_endpoints(o, tcp ? "TCP " : "UDP ", &src, dst, p);
+    o = put_endpoints(o, tcp ? "TCP " : "UDP ", &src, dst, &sport, &dport);
     if (tcp) {
         const char *fl = t->tcp_flags[p->tcp_flags];
         *o++ = ' ';

@@ -101,15 +101,15 @@ char *vqi_put_u64(char *p, uint64_t v)
 
 char *vqi_put_9digits(char *p, uint32_t v)
 {
+    /* one digit, then two groups of four as pairs: divisions by constants
+     * that do not depend on each other */
     v %= 1000000000u;
+    uint32_t hi4 = v / 10000 % 10000, lo4 = v % 10000;
     p[0] = (char)('0' + v / 100000000u);
-    v %= 100000000u;
-    for (int i = 7; i >= 1; i -= 2) {
-        unsigned d = v % 100;
-        v /= 100;
-        p[i] = digit_pairs[2 * d];
-        p[i + 1] = digit_pairs[2 * d + 1];
-    }
+    memcpy(p + 1, digit_pairs + 2 * (hi4 / 100), 2);
+    memcpy(p + 3, digit_pairs + 2 * (hi4 % 100), 2);
+    memcpy(p + 5, digit_pairs + 2 * (lo4 / 100), 2);
+    memcpy(p + 7, digit_pairs + 2 * (lo4 % 100), 2);
     return p + 9;
 }
 
