@@ -37,6 +37,7 @@ struct vqi_flow_table {
     uint32_t lru_head, lru_tail, age_head, age_tail;
     size_t live;
     uint64_t next_id;
+    uint32_t last_slot;              /* slot of the previous packet, or NIL */
 };
 
 static size_t align16(size_t n) { return (n + 15) & ~(size_t)15; }
@@ -242,6 +243,7 @@ vqi_flow_table *vqi_flow_table_new(const vqi_flow_config *cfg, vqi_err *err)
     t->user_offset = align16(sizeof(slot_hdr));
     t->stride = t->user_offset + align16(cfg->user_size);
     t->free_head = t->lru_head = t->lru_tail = t->age_head = t->age_tail = NIL;
+    t->last_slot = NIL;
     if (grow(t) != 0) {
         vqi_flow_table_free(t);
         vqi_err_set(err, VQI_EXIT_FAIL, "out of memory for the flow table");
@@ -286,6 +288,26 @@ void *vqi_flow_user(vqi_flow_table *t, uint32_t slot)
     return t->slots + (size_t)slot * t->stride + t->user_offset;
 }
 
+/* Is slot h the packet's flow?  Sets *dir when it is. */
+static int same_flow(const vqi_flow_table *t, const slot_hdr *h, const vqi_packet *p,
+                     uint16_t sport, uint16_t dport, uint8_t *dir)
+{
+    const vqi_flow_info *f = &h->info;
+    if (f->proto != p->proto)
+        return 0;
+    if (f->client_port == sport && f->server_port == dport &&
+        addr_eq(f->client, p->src) && addr_eq(f->server, p->dst)) {
+        *dir = 0;
+        return 1;
+    }
+    if (!t->cfg.unidirectional && f->client_port == dport && f->server_port == sport &&
+        addr_eq(f->client, p->dst) && addr_eq(f->server, p->src)) {
+        *dir = 1;
+        return 1;
+    }
+    return 0;
+}
+
 /* Finds the live slot of the packet's 5-tuple; sets *dir. NIL if none. */
 static uint32_t find(const vqi_flow_table *t, const vqi_packet *p, uint16_t sport,
                      uint16_t dport, uint64_t hash, uint8_t *dir)
@@ -294,19 +316,8 @@ static uint32_t find(const vqi_flow_table *t, const vqi_packet *p, uint16_t spor
          i = (i + 1) & t->index_mask) {
         uint32_t s = t->index[i] - 1;
         const slot_hdr *h = hdr(t, s);
-        if (h->hash != hash || h->info.proto != p->proto)
-            continue;
-        const vqi_flow_info *f = &h->info;
-        if (f->client_port == sport && f->server_port == dport &&
-            addr_eq(f->client, p->src) && addr_eq(f->server, p->dst)) {
-            *dir = 0;
+        if (h->hash == hash && same_flow(t, h, p, sport, dport, dir))
             return s;
-        }
-        if (!t->cfg.unidirectional && f->client_port == dport && f->server_port == sport &&
-            addr_eq(f->client, p->dst) && addr_eq(f->server, p->src)) {
-            *dir = 1;
-            return s;
-        }
     }
     return NIL;
 }
@@ -321,9 +332,20 @@ int vqi_flow_track(vqi_flow_table *t, const vqi_packet *p, vqi_flow_hit *hit)
     int is_tcp = p->proto == VQI_PROTO_TCP && p->has_ports;
     uint8_t flags = is_tcp ? p->tcp_flags : 0;
     int pure_syn = (flags & (VQI_TCP_SYN | VQI_TCP_ACK)) == VQI_TCP_SYN;
-    uint64_t hash = key_hash(p->src, sport, p->dst, dport, p->proto, t->cfg.unidirectional);
+    /* Consecutive packets mostly belong to one flow: the previous packet's
+     * slot is checked before hashing (keys are unique among live slots, so
+     * a live slot with this key is the one find() would return). */
     uint8_t dir = 0;
-    uint32_t s = find(t, p, sport, dport, hash, &dir);
+    uint32_t s = NIL;
+    uint64_t hash = 0;
+    if (t->last_slot != NIL && hdr(t, t->last_slot)->live &&
+        same_flow(t, hdr(t, t->last_slot), p, sport, dport, &dir)) {
+        s = t->last_slot;
+        hash = hdr(t, s)->hash;
+    } else {
+        hash = key_hash(p->src, sport, p->dst, dport, p->proto, t->cfg.unidirectional);
+        s = find(t, p, sport, dport, hash, &dir);
+    }
     /* A new connection on a closed 5-tuple (port reuse) is a new flow. */
     if (s != NIL && pure_syn && !t->cfg.unidirectional &&
         (hdr(t, s)->info.tcp_flags_seen & (VQI_TCP_FIN | VQI_TCP_RST))) {
@@ -367,6 +389,7 @@ int vqi_flow_track(vqi_flow_table *t, const vqi_packet *p, vqi_flow_hit *hit)
         f->first_ns = p->ts_ns;
     f->tcp_flags_seen |= flags;
     f->packets[dir]++;
+    t->last_slot = s;
     hit->slot = s;
     hit->dir = dir;
     hit->is_new = (uint8_t)is_new;
