@@ -36,6 +36,8 @@ struct vqi_windows {
     uint32_t next_gen;
     vqi_sidx idx;                             /* client -> session, window-end heap */
     uint32_t act_head, act_tail;              /* live sessions by last service packet */
+    uint8_t not_client[2][16];                /* recent lookups that found no session; */
+    uint8_t n_not_client, next_not_client;    /* forgotten when a session starts */
     int64_t win_ns, idle_ns, last_ts;
     uint64_t cap_packets, cap_bytes;          /* every frame so far */
     int64_t grid_start_ns;                    /* --start grid: current window */
@@ -212,6 +214,24 @@ static vqi_session *find_session(vqi_windows *w, const uint8_t client[16])
     return i < 0 ? NULL : &w->sess[i];
 }
 
+/* find_session for the per-packet total-throughput attribution, which asks
+ * about both addresses of every packet: a server's address (no session)
+ * comes back packet after packet, so the last two misses are remembered. */
+static vqi_session *find_client(vqi_windows *w, const uint8_t addr[16])
+{
+    for (int i = 0; i < w->n_not_client; i++)
+        if (vqi_same_addr(w->not_client[i], addr))
+            return NULL;
+    vqi_session *s = find_session(w, addr);
+    if (!s) {
+        memcpy(w->not_client[w->next_not_client], addr, 16);
+        w->next_not_client ^= 1;
+        if (w->n_not_client < 2)
+            w->n_not_client++;
+    }
+    return s;
+}
+
 /* Close the windows of every session due by ts (earliest first). */
 static int advance_all(vqi_windows *w, int64_t ts, vqi_err *err)
 {
@@ -245,6 +265,7 @@ static vqi_session *new_session(vqi_windows *w, const uint8_t client[16], int64_
     if (w->idx.count >= w->cfg.max_sessions && w->act_head != NO_SESSION &&
         end_least_active(w, err) < 0)
         return NULL;
+    w->n_not_client = w->next_not_client = 0;   /* the new client may be one of them */
     /* The lowest free slot, as before, but found from first_free and with
      * the array grown geometrically: with many clients, a scan from 0 and a
      * one-slot realloc per new session made `vqi windows` quadratic. */
@@ -519,10 +540,10 @@ int vqi_windows_feed(vqi_windows *w, const vqi_packet *p, vqi_ident ident,
     w->cap_packets++;
     w->cap_bytes += p->wirelen;
     if (p->ipver && w->idx.count > 0) {
-        vqi_session *c = s && vqi_same_addr(s->client, p->src) ? s : find_session(w, p->src);
+        vqi_session *c = s && vqi_same_addr(s->client, p->src) ? s : find_client(w, p->src);
         if (c)
             c->total_ip[0] += p->ip_len;
-        else if ((c = s && vqi_same_addr(s->client, p->dst) ? s : find_session(w, p->dst)))
+        else if ((c = s && vqi_same_addr(s->client, p->dst) ? s : find_client(w, p->dst)))
             c->total_ip[1] += p->ip_len;
     }
     if (s)
