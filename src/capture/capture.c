@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* 256 KiB reads: the bytes just copied in are parsed while they are still
- * in the 1 MiB L2 of the benchmark VM's cores (1 MiB reads evicted their own
- * beginning; the decoder's first loads from a frame were its hot spot). */
-#define STREAM_CHUNK (1u << 18)
+/* 1 MiB reads.  256 KiB (to parse the bytes while still in the VM's 1 MiB
+ * L2) measured the same within the noise of the shared machine (4 pairs,
+ * 1 GB capture: 1.49-2.11 s CPU either way), so the measured setting stays. */
+#define STREAM_CHUNK (1u << 20)
 #define PIPE_SIZE (1u << 20)
 
 int vqi_capture_prefer_map = 0;
@@ -23,7 +23,7 @@ int vqi_capture_prefer_map = 0;
 /* Why plain files are read rather than walked through the mapping: on the
  * project's 2-core VM, walking the record headers of a page-cached 106 MB
  * pcap (1.13 M records) took 0.18-0.29 s through mmap (page-fault cost)
- * and 0.05-0.09 s with 1 MiB read(2) calls into one buffer (now 256 KiB). */
+ * and 0.05-0.09 s with 1 MiB read(2) calls into one buffer. */
 static ssize_t src_read(vqi_src *s, uint8_t *buf, size_t n, vqi_err *err)
 {
     if (s->fd < 0)
