@@ -73,6 +73,13 @@ check_files_equal "stdin" "$TMP/stdin.csv" "$TMP/plain.csv"
 check_files_equal "gzip input" "$TMP/gz.csv" "$TMP/plain.csv"
 "$VQI" packets - <"$C/compressed.pcap.gz" >"$TMP/gzin.csv"
 check_files_equal "gzip on stdin" "$TMP/gzin.csv" "$TMP/plain.csv"
+# stdin is read from the caller's position (a file on stdin is not mapped
+# from offset 0): after 24 bytes skipped, what is left is no capture
+(head -c 24 >/dev/null; "$VQI" packets - >"$TMP/skipped.csv" 2>"$TMP/skipped.err") <"$C/real_eth_dns_tcp.pcap"
+check_eq "stdin read from its position: exit 2" "$?" 2
+check_eq "stdin read from its position: message" "$(cat "$TMP/skipped.err")" "vqi: -: not a pcap or pcapng capture"
+{ cat "$C/real_eth_dns_tcp.pcap"; } | "$VQI" packets - >"$TMP/piped.csv"
+check_files_equal "stdin through a pipe" "$TMP/piped.csv" "$TMP/plain.csv"
 
 # -o: written atomically; a failing run leaves nothing behind
 check_cmd "-o FILE" "$VQI" packets -o "$TMP/o.csv" "$C/real_eth_dns_tcp.pcap"
