@@ -137,7 +137,9 @@ vqi_capture *vqi_capture_open(const char *path, vqi_err *err)
             c->src.map = NULL;          /* read(2) it: faster than the mapping (above) */
     }
     if (!c->src.map) {
-        c->src.cap = STREAM_CHUNK;
+        /* a small file: a buffer of its size (+1 to see the end in one read) */
+        uint64_t size = vqi_in_compression(in) == VQI_COMP_NONE ? vqi_in_size(in) : 0;
+        c->src.cap = size > 0 && size < STREAM_CHUNK ? (size_t)size + 1 : STREAM_CHUNK;
         c->src.buf = malloc(c->src.cap);
         if (!c->src.buf) {
             vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");

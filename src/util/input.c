@@ -24,7 +24,7 @@ struct vqi_in {
     size_t map_len;
     size_t pos;            /* read position in the mapping */
     uint8_t *raw;          /* compressed bytes buffer */
-    size_t raw_len, raw_pos;
+    size_t raw_cap, raw_len, raw_pos;
     int raw_eof;
     z_stream z;
     lzma_stream x;
@@ -52,7 +52,7 @@ static int fill_raw(vqi_in *in, vqi_err *err)
 {
     if (in->raw_pos < in->raw_len || in->raw_eof)
         return 0;
-    ssize_t r = read_raw(in, in->raw, RAW_BUF, err);
+    ssize_t r = read_raw(in, in->raw, in->raw_cap, err);
     if (r < 0)
         return -1;
     in->raw_len = (size_t)r;
@@ -94,12 +94,6 @@ vqi_in *vqi_in_open(const char *path, vqi_err *err)
         vqi_in_close(in);
         return NULL;
     }
-    in->raw = malloc(RAW_BUF);
-    if (!in->raw) {
-        vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
-        vqi_in_close(in);
-        return NULL;
-    }
     /* Standard input is read, never mapped, even when it is a regular file:
      * a mapping would start at offset 0 whatever the caller's position, and
      * its touched pages would count against the process's memory (RSS grew
@@ -117,16 +111,25 @@ vqi_in *vqi_in_open(const char *path, vqi_err *err)
             madvise(m, in->map_len, MADV_SEQUENTIAL);
         }
     }
+    /* A small mapped file gets a buffer of its own size, not 256 KiB: many
+     * tiny inputs (tests, fuzzing) otherwise pay a large allocation each. */
+    in->raw_cap = in->map && in->map_len < RAW_BUF ? in->map_len : RAW_BUF;
+    in->raw = malloc(in->raw_cap);
+    if (!in->raw) {
+        vqi_err_set(err, VQI_EXIT_FAIL, "out of memory");
+        vqi_in_close(in);
+        return NULL;
+    }
     if (in->map) {
         in->comp = sniff(in->map, in->map_len);
         if (in->comp != VQI_COMP_NONE) {    /* decompress from the mapping */
-            memcpy(in->raw, in->map, in->map_len < RAW_BUF ? in->map_len : RAW_BUF);
-            in->raw_len = in->map_len < RAW_BUF ? in->map_len : RAW_BUF;
+            memcpy(in->raw, in->map, in->raw_cap);
+            in->raw_len = in->raw_cap;
             in->consumed = in->raw_len;
             lseek(in->fd, (off_t)in->raw_len, SEEK_SET);
         }
     } else {
-        ssize_t r = read_raw(in, in->raw, RAW_BUF, err);
+        ssize_t r = read_raw(in, in->raw, in->raw_cap, err);
         if (r < 0) {
             vqi_in_close(in);
             return NULL;
