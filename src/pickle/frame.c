@@ -120,8 +120,9 @@ static int multi_index(frame_ctx *x, vqi_table *t, const pobj *d)
         if (!lt)
             return frame_oom(x);
         if (frame_index_columns(x, lt, levels->u.seq.v[l]) < 0 || lt->ncols != 1) {
+            int flat = lt->ncols == 1;      /* read before the table is freed */
             vqi_table_free(lt);
-            return lt->ncols != 1 ? frame_bad(x, "MultiIndex level is not a flat index") : -1;
+            return flat ? -1 : frame_bad(x, "MultiIndex level is not a flat index");
         }
         char *name = name_text(x, pobj_item(names, l));
         const vqi_column *lv = &lt->cols[0];

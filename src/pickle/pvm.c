@@ -132,6 +132,8 @@ static pobj *make_seq(vm *m, int type, pobj **items, size_t n)
 /* Append n items to a list/dict/set (arena-grown, doubling). */
 static int seq_extend(vm *m, pobj *o, pobj **items, size_t n)
 {
+    if (n == 0)
+        return 0;           /* an empty APPENDS/SETITEMS: the list may have no array yet */
     if (o->u.seq.n + n > o->u.seq.cap) {
         size_t cap = o->u.seq.cap ? o->u.seq.cap : 8;
         while (cap < o->u.seq.n + n)

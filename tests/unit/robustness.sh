@@ -191,3 +191,18 @@ check_eq "20,000 clients: one window each" "$(($(wc -l <"$TMP/clients.csv") - 1)
 check_eq "20,000 clients: 20,000 distinct sessions" "$(/usr/bin/python3 -c '
 import csv, sys
 print(len({r["session_id"] for r in csv.DictReader(open(sys.argv[1]))}))' "$TMP/clients.csv")" 20000
+
+# ------------------------------------------------------ fuzzing findings --
+# fuzz_pickle, 2026-11-27: a MultiIndex whose level is not a flat index read
+# the level table's column count after freeing it (ASan heap-use-after-free);
+# an APPENDS with no items after an EMPTY_LIST passed a null array to memcpy
+# (UBSan).  Under SAN=1 either one aborts the run; both must be refused cleanly.
+R=$FIX/regress
+"$VQI" dataset info "$R/pickle_multiindex_level_uaf.pkl" >/dev/null 2>"$TMP/.err"
+check_eq "fuzz: MultiIndex level not flat: exit 2" "$?" 2
+check_eq "fuzz: MultiIndex level not flat: message" "$(cat "$TMP/.err")" \
+    "vqi: $R/pickle_multiindex_level_uaf.pkl: not a DataFrame pickle vqi understands: MultiIndex level is not a flat index"
+"$VQI" dataset info "$R/pickle_empty_appends.pkl" >/dev/null 2>"$TMP/.err"
+check_eq "fuzz: empty APPENDS on a new list: exit 2" "$?" 2
+check_eq "fuzz: empty APPENDS on a new list: message" "$(cat "$TMP/.err")" \
+    "vqi: $R/pickle_empty_appends.pkl: pickle holds a list, not a pandas DataFrame or Series"
