@@ -106,7 +106,7 @@ static int pop_mark(vm *m, pobj ***items, size_t *n)
     if (!m->nmarks)
         return FAIL(m, "no MARK on the stack");
     size_t base = m->marks[--m->nmarks];
-    *items = m->stack + base;
+    *items = m->stack ? m->stack + base : NULL;    /* MARK on a never-used stack */
     *n = m->sp - base;
     m->sp = base;
     return 0;

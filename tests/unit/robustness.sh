@@ -206,3 +206,9 @@ check_eq "fuzz: MultiIndex level not flat: message" "$(cat "$TMP/.err")" \
 check_eq "fuzz: empty APPENDS on a new list: exit 2" "$?" 2
 check_eq "fuzz: empty APPENDS on a new list: message" "$(cat "$TMP/.err")" \
     "vqi: $R/pickle_empty_appends.pkl: pickle holds a list, not a pandas DataFrame or Series"
+# the same run (fuzz_table): APPENDS right after PROTO, on a stack never
+# used, formed a pointer from the null stack array (UBSan)
+"$VQI" dataset info "$R/pickle_mark_on_empty_stack.pkl" >/dev/null 2>"$TMP/.err"
+check_eq "fuzz: MARK on an empty stack: exit 2" "$?" 2
+check_eq "fuzz: MARK on an empty stack: message" "$(cat "$TMP/.err")" \
+    "vqi: $R/pickle_mark_on_empty_stack.pkl: bad pickle at byte 4: stack underflow"
