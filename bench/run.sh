@@ -107,7 +107,11 @@ row() {
 }
 skip() { ROWS+=("| $1 | $2 | $3 | – | – | – | – | – | skipped ($4) |"); write_results; }
 # cpu_ratio BASE_CPU: "; CPU time N×" against the last measurement's CPU
-cpu_ratio() { awk -v a="$1" -v b="${CPU:-0}" 'BEGIN { if (a > 0 && b > 0) printf "; CPU time %.1f× less", a / b }'; }
+cpu_ratio() {
+    awk -v a="$1" -v b="${CPU:-0}" 'BEGIN { if (a > 0 && b > 0) {
+        if (a >= b) printf "; CPU time %.1f× less", a / b
+        else printf "; CPU time %.1f× more", b / a } }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f× faster than %s", a / b, "'"$3"'" }'; }
 rate() {
     awk -v n="$1" -v t="$2" 'BEGIN { if (t <= 0) exit; r = n / t
