@@ -102,9 +102,10 @@ bench:
 	@bench/run.sh
 
 # libFuzzer targets (clang): build/fuzz/fuzz_*; run with fuzz/run.sh.
+# UBSan reports abort (-fno-sanitize-recover): a finding becomes an artifact.
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc
 
 fuzz:
 	@scripts/install-deps.sh build fuzz
