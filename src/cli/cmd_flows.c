@@ -11,6 +11,7 @@
 #include "../service/service.h"
 #include "../table/table.h"
 #include "../util/output.h"
+#include "../util/textout.h"
 
 /* Bytes of finished rows held back for first-seen order (--reorder-limit). */
 #define DEFAULT_REORDER_LIMIT (64.0 * 1024 * 1024)
@@ -70,30 +71,11 @@ static void usage(FILE *f)
  * a reusable text buffer: a row is either written out at once or held (as
  * text, far smaller than its summary) until its turn in first-seen order. */
 typedef struct writer {
-    char *buf;
-    size_t len, cap;
+    vqi_textbuf t;
     int jsonl, header, ncol;
-    int oom;
 } writer;
 
-static void w_put(writer *w, const char *s, size_t n)
-{
-    if (w->len + n + 1 > w->cap) {
-        size_t cap = w->cap ? w->cap : 1024;
-        while (cap < w->len + n + 1)
-            cap *= 2;
-        char *b = realloc(w->buf, cap);
-        if (!b) {
-            w->oom = 1;
-            return;
-        }
-        w->buf = b;
-        w->cap = cap;
-    }
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
-    w->buf[w->len] = 0;
-}
+static void w_put(writer *w, const char *s, size_t n) { vqi_textbuf_put(&w->t, s, n); }
 
 static void w_puts(writer *w, const char *s) { w_put(w, s, strlen(s)); }
 
@@ -101,7 +83,7 @@ static void w_putc(writer *w, char c) { w_put(w, &c, 1); }
 
 static void w_begin(writer *w)
 {
-    w->len = 0;
+    w->t.n = 0;
     w->ncol = 0;
     if (w->jsonl && !w->header)
         w_putc(w, '{');
@@ -269,10 +251,10 @@ static int open_output(stats_run *r, vqi_err *err)
         writer h = {.jsonl = 0, .header = 1};
         vqi_flow_summary none = {0};
         write_summary(&h, &none);
-        if (!h.oom)
-            fwrite(h.buf, 1, h.len, r->f);
-        free(h.buf);
-        if (h.oom)
+        if (!h.t.oom)
+            fwrite(h.t.s, 1, h.t.n, r->f);
+        free(h.t.s);
+        if (h.t.oom)
             return vqi_err_set(err, VQI_EXIT_FAIL, "out of memory for flow rows");
     }
     return 0;
@@ -300,17 +282,17 @@ static void on_evict(void *ctx, vqi_flow_table *t, uint32_t slot, vqi_flow_end w
         vqi_flow_summary s;
         vqi_flow_stats_summary(st, info, why, &s);
         write_summary(&r->w, &s);
-        if (r->w.oom) {
+        if (r->w.t.oom) {
             run_fail(r, NULL, "out of memory for flow rows");
             return;
         }
     }
     int rc = 0;
     if (r->order)
-        rc = vqi_flow_order_add(r->order, info->id, keep ? r->w.buf : NULL,
-                                keep ? r->w.len : 0, &r->err);
+        rc = vqi_flow_order_add(r->order, info->id, keep ? r->w.t.s : NULL,
+                                keep ? r->w.t.n : 0, &r->err);
     else if (keep)
-        rc = emit(r, r->w.buf, r->w.len, &r->err);
+        rc = emit(r, r->w.t.s, r->w.t.n, &r->err);
     if (rc)
         r->failed = 1;
 }
@@ -375,7 +357,7 @@ static int run_stats(const char *path, vqi_service *svc, const vqi_flow_config *
         }
     }
     vqi_flow_order_free(run.order);
-    free(run.w.buf);
+    free(run.w.t.s);
     vqi_flow_table_free(run.table);
     return rc;
 }
@@ -456,14 +438,14 @@ static int run_features(const char *path, vqi_service *svc, const vqi_feat_optio
         vqi_feat_flow none = {0};
         if (!jsonl) {
             write_features(&w, fs, &none, type, fo->netml, vec);
-            fwrite(w.buf, 1, w.len, f);
+            fwrite(w.t.s, 1, w.t.n, f);
         }
         w.header = 0;
-        for (size_t i = 0; i < fs->n_flows && !w.oom; i++) {
+        for (size_t i = 0; i < fs->n_flows && !w.t.oom; i++) {
             write_features(&w, fs, &fs->flows[i], type, fo->netml, vec);
-            fwrite(w.buf, 1, w.len, f);
+            fwrite(w.t.s, 1, w.t.n, f);
         }
-        if (w.oom) {
+        if (w.t.oom) {
             vqi_err_set(&err, VQI_EXIT_FAIL, "out of memory for a feature row");
             rc = cli_error(path, &err);
             vqi_out_abort(out);
@@ -471,7 +453,7 @@ static int run_features(const char *path, vqi_service *svc, const vqi_feat_optio
             rc = cli_error(out_path, &err);
         }
     }
-    free(w.buf);
+    free(w.t.s);
     free(vec);
     vqi_featset_free(fs);
     return rc;

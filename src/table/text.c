@@ -1,6 +1,7 @@
 /* text.c - cells as the text pandas writes: Python float repr, True/False,
  * numpy's str() of per-row arrays, pandas' datetime format. */
 #include "table.h"
+#include "../util/textout.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -334,39 +335,12 @@ const char *vqi_format_datetime(int64_t ns, int style, char *buf, size_t size)
 /* ---- numpy str() of an array ---- */
 
 /* A growing text buffer. */
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
+static void sb_str(vqi_textbuf *b, const char *s) { vqi_textbuf_put(b, s, strlen(s)); }
 
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static void sb_spaces(sbuf *b, int n)
+static void sb_spaces(vqi_textbuf *b, int n)
 {
     for (int i = 0; i < n; i++)
-        sb_put(b, " ", 1);
+        vqi_textbuf_put(b, " ", 1);
 }
 
 /* numpy's FloatingFormat (floatmode 'maxprec', precision 8) for the values
@@ -548,7 +522,7 @@ static floatfmt float_format(const double *v, size_t n)
     return f;
 }
 
-static void format_float_elem(sbuf *b, const floatfmt *f, double v)
+static void format_float_elem(vqi_textbuf *b, const floatfmt *f, double v)
 {
     if (!isfinite(v)) {
         const char *s = isnan(v) ? "nan" : v < 0 ? "-inf" : "inf";
@@ -570,7 +544,7 @@ static void format_float_elem(sbuf *b, const floatfmt *f, double v)
         sb_spaces(b, f->pad_left - ip);
         sb_str(b, m);
         for (int i = fp; i < f->precision; i++)
-            sb_put(b, "0", 1);
+            vqi_textbuf_put(b, "0", 1);
         snprintf(s, sizeof s, "e%c%0*d", e < 0 ? '-' : '+', f->exp_size, abs(e));
         sb_str(b, s);
         return;
@@ -596,13 +570,13 @@ typedef struct numfmt {
 
 /* numpy's _extendLine: start a new line (indented by hang) before word when
  * the line would grow past width, unless the line holds only the indent. */
-static void extend_line(sbuf *s, sbuf *line, const char *word, int width, int hang)
+static void extend_line(vqi_textbuf *s, vqi_textbuf *line, const char *word, int width, int hang)
 {
     if ((int)line->n + (int)strlen(word) > width && (int)line->n > hang) {
         size_t n = line->n;
         while (n > 0 && line->s[n - 1] == ' ')
             n--;
-        sb_put(s, line->s, n);
+        vqi_textbuf_put(s, line->s, n);
         sb_str(s, "\n");
         line->n = 0;
         sb_spaces(line, hang);
@@ -612,11 +586,11 @@ static void extend_line(sbuf *s, sbuf *line, const char *word, int width, int ha
 
 /* The last axis: "[a b c]" wrapped at width, continuation lines indented by
  * hang spaces, "..." in the middle when summarising. */
-static void format_row(sbuf *out, const double *v, size_t n, int summarise, const numfmt *nf,
+static void format_row(vqi_textbuf *out, const double *v, size_t n, int summarise, const numfmt *nf,
                        int hang, int width)
 {
     int elem_width = width - 1;            /* room for the closing ']' */
-    sbuf s = {0}, line = {0}, word = {0};
+    vqi_textbuf s = {0}, line = {0}, word = {0};
     sb_spaces(&line, hang);
     for (size_t i = 0; i < n; i++) {
         if (summarise && n > 2 * NP_EDGE && i >= NP_EDGE && i < n - NP_EDGE) {
@@ -638,10 +612,10 @@ static void format_row(sbuf *out, const double *v, size_t n, int summarise, cons
         if (i + 1 < n)
             sb_str(&line, " ");
     }
-    sb_put(&s, line.s, line.n);
+    vqi_textbuf_put(&s, line.s, line.n);
     sb_str(out, "[");
     if (s.n > (size_t)hang)
-        sb_put(out, s.s + hang, s.n - (size_t)hang);
+        vqi_textbuf_put(out, s.s + hang, s.n - (size_t)hang);
     sb_str(out, "]");
     out->oom |= s.oom | line.oom | word.oom;
     free(s.s);
@@ -651,7 +625,7 @@ static void format_row(sbuf *out, const double *v, size_t n, int summarise, cons
 
 char *vqi_array_text(const vqi_array *a)
 {
-    sbuf b = {0};
+    vqi_textbuf b = {0};
     size_t rows = a->ndim == 2 ? a->shape[0] : a->n;
     size_t cols = a->ndim == 2 ? a->shape[1] : 1;
     if (a->ndim == 2 && (uint64_t)rows * cols != a->n)
@@ -688,7 +662,7 @@ char *vqi_array_text(const vqi_array *a)
     else {
         /* numpy's recurser for the outer axis: rows joined by "\n", each
          * indented by one space, the first space replaced by the '[' */
-        sbuf s = {0};
+        vqi_textbuf s = {0};
         for (size_t r = 0; r < rows; r++) {
             if (summarise && rows > 2 * NP_EDGE && r >= NP_EDGE && r < rows - NP_EDGE) {
                 if (r == NP_EDGE)
@@ -702,7 +676,7 @@ char *vqi_array_text(const vqi_array *a)
         }
         sb_str(&b, "[");
         if (s.n > 1)
-            sb_put(&b, s.s + 1, s.n - 1);
+            vqi_textbuf_put(&b, s.s + 1, s.n - 1);
         sb_str(&b, "]");
         b.oom |= s.oom;
         free(s.s);

@@ -3,6 +3,7 @@
 #include "textout.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void vqi_csv_field(FILE *f, const char *s)
 {
@@ -204,4 +205,25 @@ void vqi_blockout_finish(vqi_blockout *b)
     free(b->buf);
     b->buf = NULL;
     b->used = 0;
+}
+
+void vqi_textbuf_put(vqi_textbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *ns = realloc(b->s, cap);
+        if (!ns) {
+            b->oom = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
 }

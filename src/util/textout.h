@@ -88,4 +88,14 @@ static inline void vqi_blockout_done(vqi_blockout *b, char *end)
 /* Hand what is left to the FILE (before vqi_out_commit) and free the buffer. */
 void vqi_blockout_finish(vqi_blockout *b);
 
+/* A growable NUL-terminated text buffer ({0} is empty).  Puts never fail:
+ * an allocation failure sets oom and drops the text, checked once at the end. */
+typedef struct vqi_textbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} vqi_textbuf;
+
+void vqi_textbuf_put(vqi_textbuf *b, const char *s, size_t n);
+
 #endif

@@ -225,11 +225,34 @@ static void test_blockout(void)
     CHECK(got_rows == rows && ordered, "%zu rows in order", got_rows);
 }
 
+/* The growable text buffer: appends in order, stays NUL-terminated across
+ * growth (256, 512, 1024 bytes), an empty put changes nothing. */
+static void test_textbuf(void)
+{
+    vqi_textbuf b = {0};
+    vqi_textbuf_put(&b, "ab", 2);
+    vqi_textbuf_put(&b, "", 0);
+    CHECK(b.n == 2 && strcmp(b.s, "ab") == 0, "textbuf: \"ab\" (%zu bytes)", b.n);
+    char x[700];
+    memset(x, 'x', sizeof x);
+    vqi_textbuf_put(&b, x, 300);
+    vqi_textbuf_put(&b, x, 700);
+    vqi_textbuf_put(&b, "!", 1);
+    size_t xs = 0;
+    for (size_t i = 2; i < 1002; i++)
+        xs += b.s[i] == 'x';
+    CHECK(b.n == 1003 && b.cap == 1024 && xs == 1000 && b.s[1002] == '!' && b.s[1003] == 0 &&
+              !b.oom,
+          "textbuf: ab + 1000 x + ! in 1024 bytes (n %zu, cap %zu)", b.n, b.cap);
+    free(b.s);
+}
+
 int main(void)
 {
     test_u64();
     test_time();
     test_quoting();
     test_blockout();
+    test_textbuf();
     return check_done();
 }
