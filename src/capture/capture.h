@@ -22,8 +22,15 @@ enum {
     VQI_LT_IPV4 = 228, VQI_LT_IPV6 = 229, VQI_LT_LINUX_SLL2 = 276
 };
 
+/* Frame times are clamped to [VQI_TS_MIN, VQI_TS_MAX] (about 1896 to 2116;
+ * every pcap time fits): the difference of any two fits in an int64_t, so
+ * the stages after the reader subtract times without overflow checks.  Only
+ * pcapng (64-bit ticks, resolutions, offsets) can reach the bounds. */
+#define VQI_TS_MAX ((int64_t)1 << 62)
+#define VQI_TS_MIN (-((int64_t)1 << 61))
+
 typedef struct vqi_frame {
-    int64_t ts_ns;          /* epoch nanoseconds */
+    int64_t ts_ns;          /* epoch nanoseconds, within [VQI_TS_MIN, VQI_TS_MAX] */
     uint32_t caplen;        /* bytes present in data */
     uint32_t wirelen;       /* original length on the wire */
     uint32_t linktype;      /* LINKTYPE_* of the frame's interface */

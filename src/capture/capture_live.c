@@ -77,8 +77,16 @@ int live_next(vqi_capture *c, vqi_frame *f, vqi_err *err)
         const u_char *data;
         int r = vqi_pcap->pcap_next_ex(p, &h, &data);
         if (r == 1) {
-            f->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 +
-                       (int64_t)h->ts.tv_usec * (c->nsec ? 1 : 1000);
+            /* clamped as every frame time (capture.h); -r FILE is read by libpcap */
+            int64_t sec = (int64_t)h->ts.tv_sec;
+            if (sec >= VQI_TS_MAX / 1000000000)
+                f->ts_ns = VQI_TS_MAX;
+            else if (sec <= VQI_TS_MIN / 1000000000)
+                f->ts_ns = VQI_TS_MIN;
+            else
+                f->ts_ns = sec * 1000000000 + (int64_t)h->ts.tv_usec * (c->nsec ? 1 : 1000);
+            if (f->ts_ns > VQI_TS_MAX)              /* a second short of it, plus a huge fraction */
+                f->ts_ns = VQI_TS_MAX;
             f->caplen = h->caplen;
             f->wirelen = h->len;
             f->linktype = c->linktype;

@@ -39,7 +39,9 @@ static int64_t ticks_to_ns(const pcapng_iface *i, uint64_t ticks)
         ns = (unsigned __int128)ticks * 1000000000u / i->units_per_sec;
     else
         ns = ((unsigned __int128)ticks * 1000000000u) >> i->pow2;
-    return (int64_t)(uint64_t)ns + i->offset_ns;
+    /* clamped (capture.h): any two frame times can be subtracted */
+    __int128 t = (__int128)ns + i->offset_ns;
+    return t > VQI_TS_MAX ? VQI_TS_MAX : t < VQI_TS_MIN ? VQI_TS_MIN : (int64_t)t;
 }
 
 /* Read the IDB options we use; malformed options end the walk (the

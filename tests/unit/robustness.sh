@@ -212,3 +212,13 @@ check_eq "fuzz: empty APPENDS on a new list: message" "$(cat "$TMP/.err")" \
 check_eq "fuzz: MARK on an empty stack: exit 2" "$?" 2
 check_eq "fuzz: MARK on an empty stack: message" "$(cat "$TMP/.err")" \
     "vqi: $R/pickle_mark_on_empty_stack.pkl: bad pickle at byte 4: stack underflow"
+# fuzz_windows, 2026-11-27: pcapng times far apart (64-bit ticks, an odd
+# resolution) overflowed a difference of frame times in the window stage
+# (UBSan, src/window/stream.c).  Frame times are now clamped to
+# [-2^61, 2^62] ns (capture.h): this capture's times all pass 2^62 ns,
+# printed as 2^62 / 1e9 s.
+"$VQI" packets "$R/pcapng_time_overflow.pcapng" >"$TMP/tover.csv" 2>/dev/null
+check_eq "fuzz: pcapng time past 2^62 ns: clamped" "$(sed -n 2p "$TMP/tover.csv" | cut -d, -f1)" \
+    "4611686018.427387904"
+run_clean "fuzz: pcapng far-apart times: vqi windows" "$VQI" windows --service youtube "$R/pcapng_time_overflow.pcapng"
+run_clean "fuzz: pcapng far-apart times: vqi flows" "$VQI" flows "$R/pcapng_time_overflow.pcapng"
