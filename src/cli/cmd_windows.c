@@ -43,6 +43,9 @@ static void usage(FILE *f)
         "                           of the capture in the window (original lengths)\n"
         "  -o, --output FILE        write the CSV to FILE (default: stdout)\n"
         "  -h, --help               this text\n\n"
+        "Environment: VQI_THREADS=N (N >= 2) reads and decodes the capture, and writes\n"
+        "the rows, in threads of their own (same output; one thread is the default, as it\n"
+        "is faster where handing packets between cores is slow).\n\n"
         "Exit codes: 0 success, 1 failure while processing, 2 bad usage or unreadable\n"
         "input.\n");
 }

@@ -20,19 +20,24 @@ static int collect_row(void *ctx, const vqi_window_row *r)
     return vqi_window_table_add(c->t, c->cfg, r, c->err) < 0 ? 1 : 0;
 }
 
-/* ---- two threads: capture + decode + service | windows ----
+/* ---- threads, on request: capture + decode + service | windows | rows ----
  * The work splits about 40/60 (callgrind instructions) between reading,
  * decoding and classifying packets and the window stage (flows, sessions,
- * rows, CSV), so a reader thread feeding the window stage batches of
- * classified packets in order uses a second core.  Measured on the 2-core
- * benchmark machine (1 GB capture, 4 interleaved pairs): 2.4-3.6 s against
- * 3.3-4.1 s in one thread, for 0-10% more CPU time.  VQI_THREADS=1 keeps one
- * thread.  The window stage sees
- * exactly the same packets in the same order as in one thread: the output
- * is the same bytes.  It never uses the payload bytes, which are only valid
- * until the next frame, so the batches hold no pointers into the capture.
- * A third thread (row_writer.c) turns finished rows into the caller's
- * output, which was a third of the window stage's instructions. */
+ * rows, CSV), so a reader thread can feed the window stage batches of
+ * classified packets in order, and a third thread (row_writer.c) can turn
+ * finished rows into the caller's output.  The window stage sees exactly the
+ * same packets in the same order as in one thread: the output is the same
+ * bytes.  It never uses the payload bytes, which are only valid until the
+ * next frame, so the batches hold no pointers into the capture.
+ *
+ * One thread is the default, because on the 2-vCPU benchmark machine it is
+ * faster: 1.05-1.16 s against 1.24-1.74 s threaded on the 1 GB capture, and
+ * half the CPU time (0.95 s user against 1.7-2.2 s).  Handing 112 bytes per
+ * packet to another core cost ~65 ns a packet whatever the batch size
+ * (256-4096 packets tried), and so did two threads without the row writer;
+ * two one-thread runs side by side each kept full speed, so the cost is the
+ * cross-core traffic, not a shared core.  VQI_THREADS=N (N >= 2) turns the
+ * threads on for machines where cores share data cheaply. */
 enum { BATCH_PACKETS = 2048, BATCHES = 4, PREFETCH_AHEAD = 4 };
 
 typedef struct classified {
@@ -232,17 +237,10 @@ int vqi_windows_feed_capture(vqi_windows *w, const char *path, vqi_service *svc,
     vqi_capture *cap = vqi_capture_open(path, err);
     if (!cap)
         return -1;
-    /* VQI_THREADS=1 keeps everything in one thread, any other value forces
-     * the threads (for comparisons); unset, the size decides (below). */
+    /* VQI_THREADS=N with N >= 2 turns the threads on (see above); unset,
+     * empty, 1 or anything else keeps one thread. */
     const char *threads = getenv("VQI_THREADS");
-    int one_thread = threads && threads[0] == '1' && !threads[1];
-    /* A small capture is done before threads pay off: their start-up and
-     * the batches' fresh pages (~1 MB) cost more than they save (exp_46,
-     * 2.6 MB: 16.8 ms threaded, 11 ms in one thread). */
-    vqi_capture_stats st;
-    vqi_capture_get_stats(cap, &st);
-    if (!threads && st.bytes_total > 0 && st.bytes_total < ((uint64_t)32 << 20))
-        one_thread = 1;
+    int one_thread = !(threads && atoi(threads) >= 2);
     /* Threads: reader | window stage | row writer (row_writer.c). */
     vqi_window_emit_fn emit = NULL;
     void *emit_ctx = NULL;

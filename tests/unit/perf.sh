@@ -1,7 +1,7 @@
 #!/bin/bash
 # perf.sh - the speed-ups keep outputs identical (bench/README.md): vqi
-# windows with its threads (forced with VQI_THREADS=3: by default a capture
-# under 32 MiB runs in one thread) against one thread (VQI_THREADS=1)
+# windows with its threads (VQI_THREADS=3: by default vqi runs in one
+# thread) against one thread (VQI_THREADS=1)
 # on the bundled Requet sample - the same bytes for the CSV, labels, extra
 # columns, a truncated capture and a stopped run; no timing.
 . tests/lib.sh
@@ -54,3 +54,19 @@ VQI_THREADS=3 "$VQI" windows "$TMP/three.pcap" --service youtube -o /dev/full 2>
 rc2=$?
 check_eq "write error: exit 1 with the reader thread" "$rc2" 1
 check_eq "write error: same exit without it" "$rc1" 1
+
+# Threads only on request: by default no thread is started (counted from
+# the clone calls with CLONE_THREAD); VQI_THREADS=3 starts the reader and
+# the row writer.
+if command -v strace >/dev/null; then
+    threads_started() {
+        strace -f -qq -e trace=clone,clone3 -o "$TMP/strace.txt" env "$@" "$VQI" windows \
+            "$TMP/three.pcap" --service youtube >/dev/null 2>&1
+        grep -c 'CLONE_THREAD' "$TMP/strace.txt"
+    }
+    check_eq "default: one thread" "$(threads_started VQI_THREADS=)" 0
+    check_eq "VQI_THREADS=1: one thread" "$(threads_started VQI_THREADS=1)" 0
+    check_eq "VQI_THREADS=3: reader and row writer started" "$(threads_started VQI_THREADS=3)" 2
+else
+    pass "thread count: strace not installed, not checked"
+fi
