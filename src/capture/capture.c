@@ -16,7 +16,8 @@
  * L2) measured the same within the noise of the shared machine (4 pairs,
  * 1 GB capture: 1.49-2.11 s CPU either way), so the measured setting stays. */
 #define STREAM_CHUNK (1u << 20)
-#define SMALL_CHUNK (1u << 17)
+#define SMALL_CHUNK (1u << 15)
+#define MEDIUM_CHUNK (1u << 17)
 #define PIPE_SIZE (1u << 20)
 
 int vqi_capture_prefer_map = 0;
@@ -138,16 +139,20 @@ vqi_capture *vqi_capture_open(const char *path, vqi_err *err)
             c->src.map = NULL;          /* read(2) it: faster than the mapping (above) */
     }
     if (!c->src.map) {
-        /* Every fresh page of the buffer costs a fault inside read(2), 20-30 us
+        /* Every fresh page of the buffer costs a fault inside read(2), 10-30 us
          * each on the project's VM: a 1 MiB buffer made 7 of the 17 ms of
-         * `vqi dns` on a 2.6 MB capture.  Files under 256 MiB get a 128 KiB
-         * buffer (a tiny one: its size + 1, to see the end in one read);
-         * larger files, pipes and decompressed input the 1 MiB one. */
+         * `vqi dns` on a 2.6 MB capture, and 128 KiB still ~0.4 ms of a 9 ms
+         * run, against ~0.1 ms for the four times more read(2) calls of a
+         * 32 KiB one.  So files under 32 MiB get 32 KiB (a tiny file: its
+         * size + 1, to see the end in one read), files under 256 MiB
+         * 128 KiB, larger files, pipes and decompressed input 1 MiB. */
         uint64_t size = vqi_in_compression(in) == VQI_COMP_NONE ? vqi_in_size(in) : 0;
         if (size > 0 && size < SMALL_CHUNK)
             c->src.cap = (size_t)size + 1;
-        else if (size > 0 && size < ((uint64_t)256 << 20))
+        else if (size > 0 && size < ((uint64_t)32 << 20))
             c->src.cap = SMALL_CHUNK;
+        else if (size > 0 && size < ((uint64_t)256 << 20))
+            c->src.cap = MEDIUM_CHUNK;
         else
             c->src.cap = STREAM_CHUNK;
         c->src.buf = malloc(c->src.cap);

@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,8 +139,13 @@ int cmd_dns(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *service = NULL, *regex = NULL, *out_path = NULL;
     int addresses = 0, c;
-    static run r;                              /* holds a large message buffer */
-    memset(&r, 0, sizeof r);
+    /* Static: it holds large scratch buffers (msg, answers), which the
+     * parser and the row writer fill before reading, so only the fields
+     * before them are cleared - clearing all 68 KB touched 17 fresh pages,
+     * each a 10-15 us fault on our VM. */
+    static run r;
+    memset(&r, 0, offsetof(run, msg));
+    r.rows = 0;
     optind = 1;
     opterr = 0;                 /* our own "vqi: dns: ..." messages, not getopt's */
     while ((c = getopt_long(argc, argv, ":s:m:ako:f:h", opts, NULL)) != -1) {

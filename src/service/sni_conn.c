@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CONN_SLOTS 4096         /* verdicts kept (power of two) */
+#define CONN_SLOTS 4096         /* verdicts kept at most (power of two) */
+#define CONN_SLOTS_MIN 256      /* at first: the table doubles past half full */
 #define CONN_PROBES 8           /* probe window; a full window evicts its first slot */
 #define PENDING_MAX 32          /* ClientHellos being reassembled at once */
 #define HELLO_MAX (5 + 16384)   /* one TLS record of the largest size */
@@ -33,14 +34,28 @@ typedef struct pending {
     size_t len;
 } pending;
 
+/* The verdicts start small and double up to CONN_SLOTS: a full-size table
+ * (160 KB) probed at random touched ~30 fresh pages in a short run, and on
+ * the project's VM each costs a 10-15 us fault. */
 struct sni_conns {
-    verdict v[CONN_SLOTS];
+    verdict *v;
+    size_t v_slots, v_used;
     pending p[PENDING_MAX];
     size_t n_pending;
     uint64_t clock;
 };
 
-sni_conns *sni_conns_new(void) { return calloc(1, sizeof(sni_conns)); }
+sni_conns *sni_conns_new(void)
+{
+    sni_conns *t = calloc(1, sizeof *t);
+    if (t && !(t->v = calloc(CONN_SLOTS_MIN, sizeof *t->v))) {
+        free(t);
+        return NULL;
+    }
+    if (t)
+        t->v_slots = CONN_SLOTS_MIN;
+    return t;
+}
 
 void sni_conns_free(sni_conns *t)
 {
@@ -48,6 +63,7 @@ void sni_conns_free(sni_conns *t)
         return;
     for (size_t i = 0; i < PENDING_MAX; i++)
         free(t->p[i].buf);
+    free(t->v);
     free(t);
 }
 
@@ -82,29 +98,69 @@ static const verdict *verdict_find(const sni_conns *t, const conn_key *k)
 {
     size_t base = key_hash(k);
     for (size_t i = 0; i < CONN_PROBES; i++) {
-        const verdict *v = &t->v[(base + i) & (CONN_SLOTS - 1)];
+        const verdict *v = &t->v[(base + i) & (t->v_slots - 1)];
         if (v->used && key_eq(&v->k, k))
             return v;
     }
     return NULL;
 }
 
-static void verdict_set(sni_conns *t, const conn_key *k, int match)
+/* The slot for k: its own, else the first free one in its probe window;
+ * NULL when the window is full. */
+static verdict *verdict_slot(verdict *tab, size_t slots, const conn_key *k)
 {
     size_t base = key_hash(k);
     verdict *slot = NULL;
     for (size_t i = 0; i < CONN_PROBES; i++) {
-        verdict *v = &t->v[(base + i) & (CONN_SLOTS - 1)];
-        if (v->used && key_eq(&v->k, k)) {
-            slot = v;
-            break;
-        }
+        verdict *v = &tab[(base + i) & (slots - 1)];
+        if (v->used && key_eq(&v->k, k))
+            return v;
         if (!v->used && !slot)
             slot = v;
     }
-    /* Window full: overwrite its first slot (an old connection forgets). */
+    return slot;
+}
+
+/* Doubles the verdict table.  Returns 0, or -1 when it cannot (the old
+ * table stays). */
+static int verdicts_grow(sni_conns *t)
+{
+    if (t->v_slots >= CONN_SLOTS)
+        return -1;
+    size_t slots = t->v_slots * 2;
+    verdict *tab = calloc(slots, sizeof *tab);
+    if (!tab)
+        return -1;
+    size_t used = 0;
+    for (size_t i = 0; i < t->v_slots; i++) {
+        if (!t->v[i].used)
+            continue;
+        verdict *slot = verdict_slot(tab, slots, &t->v[i].k);
+        if (!slot)      /* its window is full even here: forget it */
+            continue;
+        used++;
+        *slot = t->v[i];
+    }
+    free(t->v);
+    t->v = tab;
+    t->v_slots = slots;
+    t->v_used = used;
+    return 0;
+}
+
+/* Records k's verdict.  The table grows past half full, or when k's probe
+ * window is full; at its largest a full window forgets its first slot's
+ * connection. */
+static void verdict_set(sni_conns *t, const conn_key *k, int match)
+{
+    verdict *slot = verdict_slot(t->v, t->v_slots, k);
+    if ((!slot || (!slot->used && (t->v_used + 1) * 2 > t->v_slots)) && verdicts_grow(t) == 0)
+        slot = verdict_slot(t->v, t->v_slots, k);
+    while (!slot && verdicts_grow(t) == 0)
+        slot = verdict_slot(t->v, t->v_slots, k);
     if (!slot)
-        slot = &t->v[base & (CONN_SLOTS - 1)];
+        slot = &t->v[key_hash(k) & (t->v_slots - 1)];
+    t->v_used += !slot->used;
     slot->used = 1;
     slot->k = *k;
     slot->match = (uint8_t)(match != 0);

@@ -313,6 +313,32 @@ static void test_sni(void)
     packet(&p, VQI_PROTO_TCP, "192.168.1.7", 50124, "203.0.113.50", 443, NULL, 0);
     CHECK_INT(vqi_service_classify(s, &p, &r), VQI_IDENT_NONE, "another connection: none");
     vqi_service_free(s);
+
+    /* The verdict table starts small and grows: 1,500 connections' verdicts
+     * are all kept; past its 4,096 slots old connections are forgotten, so
+     * 20,000 leave some of the first ones unknown and the last one known. */
+    for (int conns = 1500; conns <= 20000; conns += 18500) {
+        s = vqi_service_by_name("netflix", &e);
+        char client[32];
+        for (int i = 0; i < conns; i++) {
+            snprintf(client, sizeof client, "10.%d.%d.7", i / 250, i % 250);
+            packet(&p, VQI_PROTO_TCP, client, 50000, "203.0.113.50", 443, bytes, (uint32_t)len);
+            vqi_service_observe(s, &p);
+        }
+        int known = 0;
+        for (int i = 0; i < conns; i++) {
+            snprintf(client, sizeof client, "10.%d.%d.7", i / 250, i % 250);
+            packet(&p, VQI_PROTO_TCP, "203.0.113.50", 443, client, 50000, NULL, 0);
+            known += vqi_service_classify(s, &p, &r) == VQI_IDENT_SNI;
+        }
+        if (conns == 1500)
+            CHECK_INT(known, 1500, "1,500 connections: every verdict kept");
+        else
+            CHECK(known > 0 && known <= 4096 && vqi_service_classify(s, &p, &r) == VQI_IDENT_SNI,
+                  "20,000 connections: %d verdicts kept (at most 4,096), the last one among them",
+                  known);
+        vqi_service_free(s);
+    }
     s = vqi_service_by_name("twitch", &e);
     packet(&p, VQI_PROTO_TCP, "192.168.1.7", 50123, "203.0.113.50", 443, bytes, (uint32_t)len);
     vqi_service_observe(s, &p);
