@@ -5,9 +5,9 @@
  * captures are read by vqi's own pcap/pcapng readers. */
 #include "pcap_loader.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
+
+#include "../util/dynlib.h"
 
 /* The Makefile passes the soname of the installed -dev package's library. */
 #ifndef VQI_PCAP_SONAME
@@ -20,23 +20,14 @@ static int pcap_loaded;
 const vqi_pcap_api *const vqi_pcap = &pcap_api;
 static char pcap_load_error[400];
 
+#define PCAP_SYM(name) {#name, (void **)&pcap_api.name},
+static const vqi_dynsym pcap_syms[] = {VQI_PCAP_FUNCTIONS(PCAP_SYM)};
+#undef PCAP_SYM
+
 static void pcap_load(void)
 {
-    void *lib = dlopen(VQI_PCAP_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        snprintf(pcap_load_error, sizeof pcap_load_error, "%s", dlerror());
-        return;
-    }
-    /* Kept loaded for the life of the process: a capture may be open in
-     * another thread, and unloading saves nothing that matters. */
-#define PCAP_RESOLVE(name)                                                          \
-    if (!(*(void **)&pcap_api.name = dlsym(lib, #name))) {                          \
-        snprintf(pcap_load_error, sizeof pcap_load_error, "no symbol %s", #name);   \
-        return;                                                                     \
-    }
-    VQI_PCAP_FUNCTIONS(PCAP_RESOLVE)
-#undef PCAP_RESOLVE
-    pcap_loaded = 1;
+    pcap_loaded = vqi_dynlib_load(VQI_PCAP_SONAME, pcap_syms, sizeof pcap_syms / sizeof *pcap_syms,
+                                  pcap_load_error, sizeof pcap_load_error) == 0;
 }
 
 const vqi_pcap_api *vqi_pcap_load(vqi_err *err)

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <xgboost/c_api.h>
 
+#include "../util/dynlib.h"
+
 /* The Makefile passes the soname of the installed -dev package's library. */
 #ifndef VQI_XGBOOST_SONAME
 #define VQI_XGBOOST_SONAME "libxgboost.so.0"
@@ -54,28 +56,23 @@ static int prefer_passive_threads(void)
     return setenv("OMP_WAIT_POLICY", "passive", 0) == 0;
 }
 
+#define XGB_SYM(name) VQI_DYNSYM(real_, name)
+static const vqi_dynsym xgb_syms[] = {XGB_FUNCTIONS(XGB_SYM)};
+
+/* The library stays loaded for the life of the process (it keeps threads
+ * and global state; unloading it is not supported). */
 static void xgb_load(void)
 {
     int passive = prefer_passive_threads();
-    void *lib = dlopen(VQI_XGBOOST_SONAME, RTLD_NOW | RTLD_LOCAL);
+    char why[400];
+    xgb_loaded = vqi_dynlib_load(VQI_XGBOOST_SONAME, xgb_syms, sizeof xgb_syms / sizeof *xgb_syms,
+                                 why, sizeof why) == 0;
     /* libgomp has read it: programs vqi starts see the user's environment */
     if (passive)
         unsetenv("OMP_WAIT_POLICY");
-    if (!lib) {
-        snprintf(xgb_load_error, sizeof xgb_load_error, "cannot load %s: %s",
-                 VQI_XGBOOST_SONAME, dlerror());
-        return;
-    }
-    /* The library stays loaded for the life of the process (it keeps
-     * threads and global state; unloading it is not supported). */
-#define XGB_RESOLVE(name)                                                       \
-    if (!(*(void **)&real_##name = dlsym(lib, #name))) {                        \
-        snprintf(xgb_load_error, sizeof xgb_load_error, "cannot load %s: %s",  \
-                 VQI_XGBOOST_SONAME, "no symbol " #name);                      \
-        return;                                                                 \
-    }
-    XGB_FUNCTIONS(XGB_RESOLVE)
-    xgb_loaded = 1;
+    if (!xgb_loaded)
+        snprintf(xgb_load_error, sizeof xgb_load_error, "cannot load %s: %s", VQI_XGBOOST_SONAME,
+                 why);
 }
 
 static int xgb_ready(void)

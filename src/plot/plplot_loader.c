@@ -7,10 +7,11 @@
  * plot_begin calls it before anything else. */
 #include "plplot_loader.h"
 
-#include <dlfcn.h>
 #include <plplot.h>
 #include <pthread.h>
 #include <stdio.h>
+
+#include "../util/dynlib.h"
 
 /* The Makefile passes the soname of the installed -dev package's library. */
 #ifndef VQI_PLPLOT_SONAME
@@ -27,27 +28,20 @@
 
 #define PL_POINTER(name) static __typeof__(name) *real_##name;
 PL_FUNCTIONS(PL_POINTER)
+#define PL_SYM(name) VQI_DYNSYM(real_, name)
 
 static pthread_once_t pl_once = PTHREAD_ONCE_INIT;
 static int pl_loaded;
 static char pl_load_error[400];
 
+static const vqi_dynsym pl_syms[] = {PL_FUNCTIONS(PL_SYM)};
+
+/* The library stays loaded: its drivers (loaded by libltdl) and
+ * fontconfig's cache refer to it. */
 static void pl_load(void)
 {
-    void *lib = dlopen(VQI_PLPLOT_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        snprintf(pl_load_error, sizeof pl_load_error, "%s", dlerror());
-        return;
-    }
-    /* Kept loaded for the life of the process: its drivers (loaded by
-     * libltdl) and fontconfig's cache refer to it. */
-#define PL_RESOLVE(name)                                                        \
-    if (!(*(void **)&real_##name = dlsym(lib, #name))) {                        \
-        snprintf(pl_load_error, sizeof pl_load_error, "no symbol %s", #name);   \
-        return;                                                                 \
-    }
-    PL_FUNCTIONS(PL_RESOLVE)
-    pl_loaded = 1;
+    pl_loaded = vqi_dynlib_load(VQI_PLPLOT_SONAME, pl_syms, sizeof pl_syms / sizeof *pl_syms,
+                                pl_load_error, sizeof pl_load_error) == 0;
 }
 
 static int pl_ready(void)
