@@ -104,31 +104,19 @@ static void w_key(writer *w, const char *name)
     }
 }
 
+/* Quoted by textout's CSV / JSON rules.  Every string here is an address
+ * or a fixed name, far under STR_MAX bytes. */
+enum { STR_MAX = 64 };
+
 static void w_str(writer *w, const char *name, const char *v)
 {
     w_key(w, name);
     if (w->header)
         return;
-    if (w->jsonl) {
-        w_putc(w, '"');
-        for (const char *c = v; *c; c++) {
-            if (*c == '"' || *c == '\\')
-                w_putc(w, '\\');
-            if ((unsigned char)*c >= 0x20)
-                w_putc(w, *c);
-        }
-        w_putc(w, '"');
-    } else if (strpbrk(v, ",\"\n")) {
-        w_putc(w, '"');
-        for (const char *c = v; *c; c++) {
-            if (*c == '"')
-                w_putc(w, '"');
-            w_putc(w, *c);
-        }
-        w_putc(w, '"');
-    } else {
-        w_puts(w, v);
-    }
+    char buf[6 * STR_MAX + 2];
+    size_t n = strnlen(v, STR_MAX);
+    char *end = w->jsonl ? vqi_put_json(buf, v, n) : vqi_put_csv(buf, v, n);
+    w_put(w, buf, (size_t)(end - buf));
 }
 
 static void w_int(writer *w, const char *name, long long v)
