@@ -67,137 +67,6 @@ static void usage(FILE *f)
 
 /* ------------------------------------------------------------ writer -- */
 
-/* One writer formats both the CSV header (header = 1: names) and rows, into
- * a reusable text buffer: a row is either written out at once or held (as
- * text, far smaller than its summary) until its turn in first-seen order. */
-typedef struct writer {
-    vqi_textbuf t;
-    int jsonl, header, ncol;
-} writer;
-
-static void w_put(writer *w, const char *s, size_t n) { vqi_textbuf_put(&w->t, s, n); }
-
-static void w_puts(writer *w, const char *s) { w_put(w, s, strlen(s)); }
-
-static void w_putc(writer *w, char c) { w_put(w, &c, 1); }
-
-static void w_begin(writer *w)
-{
-    w->t.n = 0;
-    w->ncol = 0;
-    if (w->jsonl && !w->header)
-        w_putc(w, '{');
-}
-
-static void w_end(writer *w) { w_puts(w, w->jsonl && !w->header ? "}\n" : "\n"); }
-
-static void w_key(writer *w, const char *name)
-{
-    if (w->ncol++)
-        w_putc(w, ',');
-    if (w->header) {
-        w_puts(w, name);
-    } else if (w->jsonl) {
-        w_putc(w, '"');
-        w_puts(w, name);
-        w_puts(w, "\":");
-    }
-}
-
-/* Quoted by textout's CSV / JSON rules.  Every string here is an address
- * or a fixed name, far under STR_MAX bytes. */
-enum { STR_MAX = 64 };
-
-static void w_str(writer *w, const char *name, const char *v)
-{
-    w_key(w, name);
-    if (w->header)
-        return;
-    char buf[6 * STR_MAX + 2];
-    size_t n = strnlen(v, STR_MAX);
-    char *end = w->jsonl ? vqi_put_json(buf, v, n) : vqi_put_csv(buf, v, n);
-    w_put(w, buf, (size_t)(end - buf));
-}
-
-static void w_int(writer *w, const char *name, long long v)
-{
-    w_key(w, name);
-    if (!w->header) {
-        char buf[24];
-        snprintf(buf, sizeof buf, "%lld", v);
-        w_puts(w, buf);
-    }
-}
-
-static void w_num(writer *w, const char *name, double v)
-{
-    w_key(w, name);
-    if (w->header)
-        return;
-    char buf[40];
-    vqi_format_double(v, buf, sizeof buf);
-    if (w->jsonl && (!strcmp(buf, "nan") || strstr(buf, "inf")))
-        w_puts(w, "null");
-    else
-        w_puts(w, buf);
-}
-
-/* ------------------------------------------------------ flow statistics -- */
-
-static const char *end_name(vqi_flow_end e)
-{
-    static const char *const names[] = {"idle", "full", "reuse", "end"};
-    return (unsigned)e < 4 ? names[e] : "?";
-}
-
-static void write_summary(writer *w, const vqi_flow_summary *s)
-{
-    char a[VQI_ADDR_STRLEN], b[VQI_ADDR_STRLEN], name[32];
-    static const char *const pct[VQI_FLOW_NPCT] = {"p25", "p50", "p75", "p90"};
-    w_begin(w);
-    w_int(w, "flow", (long long)s->info.id);
-    w_str(w, "client", vqi_addr_format(s->info.client, a));
-    w_int(w, "client_port", s->info.client_port);
-    w_str(w, "server", vqi_addr_format(s->info.server, b));
-    w_int(w, "server_port", s->info.server_port);
-    w_int(w, "proto", s->info.proto);
-    w_int(w, "ipver", s->info.ipver);
-    w_num(w, "start", s->start);
-    w_num(w, "duration", s->duration);
-    w_int(w, "packets", (long long)s->packets);
-    w_int(w, "bytes", (long long)s->bytes);
-    w_int(w, "packets_c2s", (long long)s->info.packets[0]);
-    w_int(w, "bytes_c2s", (long long)s->dir_bytes[0]);
-    w_int(w, "payload_c2s", (long long)s->dir_payload[0]);
-    w_int(w, "packets_s2c", (long long)s->info.packets[1]);
-    w_int(w, "bytes_s2c", (long long)s->dir_bytes[1]);
-    w_int(w, "payload_s2c", (long long)s->dir_payload[1]);
-    for (int i = 0; i < 8; i++) {
-        snprintf(name, sizeof name, "tcp_%s", vqi_tcp_flag_letters[i]);
-        w_int(w, name, s->flag_counts[i]);
-    }
-    w_num(w, "iat_mean", s->iat_mean);
-    w_num(w, "iat_std", s->iat_std);
-    w_num(w, "iat_min", s->iat_min);
-    w_num(w, "iat_max", s->iat_max);
-    for (int i = 0; i < VQI_FLOW_NPCT; i++) {
-        snprintf(name, sizeof name, "iat_%s", pct[i]);
-        w_num(w, name, s->iat_pct[i]);
-    }
-    w_num(w, "size_mean", s->size_mean);
-    w_num(w, "size_std", s->size_std);
-    w_num(w, "size_min", s->size_min);
-    w_num(w, "size_max", s->size_max);
-    for (int i = 0; i < VQI_FLOW_NPCT; i++) {
-        snprintf(name, sizeof name, "size_%s", pct[i]);
-        w_num(w, name, s->size_pct[i]);
-    }
-    w_int(w, "exact_percentiles", s->exact_percentiles);
-    w_str(w, "ident", vqi_ident_name((vqi_ident)s->ident));
-    w_str(w, "end", end_name(s->end));
-    w_end(w);
-}
-
 /* Rows leave in one of two orders.  End order: each row is written when its
  * flow leaves the table, so memory is the live table alone.  First-seen
  * order: the flow stage's vqi_flow_order holds finished rows until every
@@ -206,7 +75,7 @@ typedef struct stats_run {
     vqi_flow_table *table;
     int identified_only;
     vqi_flow_order *order;          /* NULL: --order end */
-    writer w;
+    vqi_flow_text w;
     const char *out_path;
     vqi_out *out;                   /* opened with the first row (or at the end) */
     FILE *f;
@@ -236,9 +105,9 @@ static int open_output(stats_run *r, vqi_err *err)
     }
     r->f = vqi_out_file(r->out);
     if (!r->w.jsonl) {
-        writer h = {.jsonl = 0, .header = 1};
+        vqi_flow_text h = {.jsonl = 0, .header = 1};
         vqi_flow_summary none = {0};
-        write_summary(&h, &none);
+        vqi_flow_text_summary(&h, &none);
         if (!h.t.oom)
             fwrite(h.t.s, 1, h.t.n, r->f);
         free(h.t.s);
@@ -269,7 +138,7 @@ static void on_evict(void *ctx, vqi_flow_table *t, uint32_t slot, vqi_flow_end w
     if (keep) {
         vqi_flow_summary s;
         vqi_flow_stats_summary(st, info, why, &s);
-        write_summary(&r->w, &s);
+        vqi_flow_text_summary(&r->w, &s);
         if (r->w.t.oom) {
             run_fail(r, NULL, "out of memory for flow rows");
             return;
@@ -359,38 +228,6 @@ static int feat_packet(void *ctx, const vqi_packet *p, int ident, int remote_is_
     return vqi_featset_add(ctx, p, ident, err);
 }
 
-static const char *const stats_names[12] = {
-    "duration", "pkts_rate", "bytes_rate", "mean", "std", "q1", "median", "q3",
-    "min", "max", "num_pkts", "num_bytes"};
-
-static void write_features(writer *w, const vqi_featset *fs, const vqi_feat_flow *fl,
-                           vqi_feat_type type, int netml, double *vec)
-{
-    char a[VQI_ADDR_STRLEN], b[VQI_ADDR_STRLEN], name[32];
-    int pseudo = netml && fl->ipver == 6;     /* netml's ('', '', -1, -1, -1) */
-    size_t len = vqi_feat_length(type, fs->dim);
-    if (!w->header)
-        vqi_feat_vector(type, fs->times + fl->first, fs->sizes + fl->first, fl->n, fs->dim,
-                        fs->samp_rate, vec);
-    w_begin(w);
-    w_str(w, "src", pseudo ? "" : vqi_addr_format(fl->src, a));
-    w_str(w, "dst", pseudo ? "" : vqi_addr_format(fl->dst, b));
-    w_int(w, "sport", pseudo ? -1 : fl->sport);
-    w_int(w, "dport", pseudo ? -1 : fl->dport);
-    w_int(w, "proto", pseudo ? -1 : fl->proto);
-    w_int(w, "packets", (long long)fl->n);
-    w_num(w, "start", fl->n ? fs->times[fl->first] : 0);
-    w_str(w, "ident", vqi_ident_name((vqi_ident)fl->ident));
-    for (size_t k = 0; k < len; k++) {
-        if (type == VQI_FEAT_STATS)
-            snprintf(name, sizeof name, "%s", stats_names[k]);
-        else
-            snprintf(name, sizeof name, "%s_%zu", vqi_feat_name(type), k);
-        w_num(w, name, w->header ? 0 : vec[k]);
-    }
-    w_end(w);
-}
-
 /* `vqi flows --features/--netml`: returns the exit code. */
 static int run_features(const char *path, vqi_service *svc, const vqi_feat_options *fo,
                         vqi_feat_type type, int verbose, const char *out_path, int jsonl)
@@ -415,7 +252,7 @@ static int run_features(const char *path, vqi_service *svc, const vqi_feat_optio
                 fs->n_flows_before_split, iv, fs->dim, sr);
     }
     double *vec = malloc((vqi_feat_length(type, fs->dim) + 1) * sizeof *vec);
-    writer w = {.jsonl = jsonl, .header = 1};
+    vqi_flow_text w = {.jsonl = jsonl, .header = 1};
     if (!vec) {
         vqi_err_set(&err, VQI_EXIT_FAIL, "out of memory");
         rc = cli_error(path, &err);
@@ -425,12 +262,12 @@ static int run_features(const char *path, vqi_service *svc, const vqi_feat_optio
         FILE *f = vqi_out_file(out);
         vqi_feat_flow none = {0};
         if (!jsonl) {
-            write_features(&w, fs, &none, type, fo->netml, vec);
+            vqi_flow_text_features(&w, fs, &none, type, fo->netml, vec);
             fwrite(w.t.s, 1, w.t.n, f);
         }
         w.header = 0;
         for (size_t i = 0; i < fs->n_flows && !w.t.oom; i++) {
-            write_features(&w, fs, &fs->flows[i], type, fo->netml, vec);
+            vqi_flow_text_features(&w, fs, &fs->flows[i], type, fo->netml, vec);
             fwrite(w.t.s, 1, w.t.n, f);
         }
         if (w.t.oom) {

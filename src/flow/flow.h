@@ -33,6 +33,7 @@
 #include "../decode/decode.h"
 #include "../util/err.h"
 #include "../util/stats.h"
+#include "../util/textout.h"
 
 /* ---------------------------------------------------------------- table -- */
 
@@ -247,6 +248,25 @@ int vqi_featset_add(vqi_featset_builder *b, const vqi_packet *p, int ident, vqi_
 vqi_featset *vqi_featset_finish(vqi_featset_builder *b, vqi_err *err);
 void vqi_featset_builder_free(vqi_featset_builder *b);
 void vqi_featset_free(vqi_featset *fs);
+
+/* --------------------------------------------------------- text rows -- */
+
+/* A flow row as text in t (replacing what it held, NUL-terminated): CSV or,
+ * with jsonl, one JSON object per line; with header set, the CSV header
+ * line instead (the row's values are not read).  Allocation failures set
+ * t.oom (see vqi_textbuf).  {0} with jsonl/header chosen is ready to use;
+ * free t.s when done. */
+typedef struct vqi_flow_text {
+    vqi_textbuf t;
+    int jsonl, header, ncol;
+} vqi_flow_text;
+
+/* `vqi flows` statistics: one flow's summary. */
+void vqi_flow_text_summary(vqi_flow_text *w, const vqi_flow_summary *s);
+/* `vqi flows --features/--netml`: one (sub)flow's feature vector of the
+ * given type, computed into vec (vqi_feat_length(type, fs->dim) doubles). */
+void vqi_flow_text_features(vqi_flow_text *w, const vqi_featset *fs, const vqi_feat_flow *fl,
+                            vqi_feat_type type, int netml, double *vec);
 
 /* ----------------------------------------------------------- scanning -- */
 
