@@ -82,8 +82,8 @@ int addrset_add(addrset *s, const uint8_t addr[16])
     int found;
     if (addrset_contains(s, addr))
         return 0;
-    if (s->n >= UINT32_MAX - 1)
-        return -1;
+    if (s->n >= ADDRSET_MAX)
+        return 0;
     /* Keep the load under one half so probe sequences stay short. */
     if ((s->n + 1) * 2 > s->n_slots && rehash(s, s->n_slots ? s->n_slots * 2 : 64) < 0)
         return -1;

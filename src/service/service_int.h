@@ -27,8 +27,14 @@ void addrset_free(addrset *s);
 /* Not const: remembers recent answers (a set is used by one thread at a
  * time, like the vqi_service holding it). */
 int addrset_contains(addrset *s, const uint8_t addr[16]);
-/* 1 = added, 0 = already present, -1 = out of memory. */
+/* 1 = added, 0 = already present or the set is full (ADDRSET_MAX
+ * addresses), -1 = out of memory. */
 int addrset_add(addrset *s, const uint8_t addr[16]);
+/* The bound on what a service learns from DNS answers: 2^20 addresses,
+ * 24 MB with the index.  Real services use thousands of server addresses,
+ * but a hostile capture (or a monitor running for months) could otherwise
+ * grow the set without end.  Addresses past it are not learned. */
+#define ADDRSET_MAX ((size_t)1 << 20)
 
 /* Address prefixes in the 16-byte form (IPv4 as ::ffff:a.b.c.d/96+len). */
 typedef struct prefix { uint8_t addr[16]; uint8_t len; } prefix;

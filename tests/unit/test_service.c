@@ -455,6 +455,18 @@ static void test_addrset(void)
     CHECK(!addrset_contains(&set, a), "absent address");
     addrset_free(&set);
     CHECK(!addrset_contains(&set, a), "empty set after free");
+
+    /* Bounded: 2^20 addresses are learned, the next one is not. */
+    added = 0;
+    for (uint32_t i = 0; i <= (1u << 20); i++) {
+        memcpy(a + 12, &i, 4);
+        added += addrset_add(&set, a) == 1;
+    }
+    CHECK_INT(added, 1 << 20, "a full set learns 2^20 addresses");
+    CHECK(addrset_contains(&set, a) == 0, "and not the next one");
+    memcpy(a + 12, &(uint32_t){0}, 4);
+    CHECK(addrset_contains(&set, a) == 1, "the first one is still known");
+    addrset_free(&set);
 }
 
 int main(void)
