@@ -87,10 +87,23 @@ static const char *end_name(vqi_flow_end e)
     return (unsigned)e < 4 ? names[e] : "?";
 }
 
+/* One series' columns: PREFIX_mean, _std, _min, _max, then the percentiles. */
+static void w_series(vqi_flow_text *w, const char *prefix, double mean, double std, double min,
+                     double max, const double pct[VQI_FLOW_NPCT])
+{
+    static const char *const names[4 + VQI_FLOW_NPCT] = {"mean", "std", "min", "max",
+                                                         "p25",  "p50", "p75", "p90"};
+    const double v[4] = {mean, std, min, max};
+    char name[32];
+    for (int i = 0; i < 4 + VQI_FLOW_NPCT; i++) {
+        snprintf(name, sizeof name, "%s_%s", prefix, names[i]);
+        w_num(w, name, i < 4 ? v[i] : pct[i - 4]);
+    }
+}
+
 void vqi_flow_text_summary(vqi_flow_text *w, const vqi_flow_summary *s)
 {
     char a[VQI_ADDR_STRLEN], b[VQI_ADDR_STRLEN], name[32];
-    static const char *const pct[VQI_FLOW_NPCT] = {"p25", "p50", "p75", "p90"};
     w_begin(w);
     w_int(w, "flow", (long long)s->info.id);
     w_str(w, "client", vqi_addr_format(s->info.client, a));
@@ -113,22 +126,8 @@ void vqi_flow_text_summary(vqi_flow_text *w, const vqi_flow_summary *s)
         snprintf(name, sizeof name, "tcp_%s", vqi_tcp_flag_letters[i]);
         w_int(w, name, s->flag_counts[i]);
     }
-    w_num(w, "iat_mean", s->iat_mean);
-    w_num(w, "iat_std", s->iat_std);
-    w_num(w, "iat_min", s->iat_min);
-    w_num(w, "iat_max", s->iat_max);
-    for (int i = 0; i < VQI_FLOW_NPCT; i++) {
-        snprintf(name, sizeof name, "iat_%s", pct[i]);
-        w_num(w, name, s->iat_pct[i]);
-    }
-    w_num(w, "size_mean", s->size_mean);
-    w_num(w, "size_std", s->size_std);
-    w_num(w, "size_min", s->size_min);
-    w_num(w, "size_max", s->size_max);
-    for (int i = 0; i < VQI_FLOW_NPCT; i++) {
-        snprintf(name, sizeof name, "size_%s", pct[i]);
-        w_num(w, name, s->size_pct[i]);
-    }
+    w_series(w, "iat", s->iat_mean, s->iat_std, s->iat_min, s->iat_max, s->iat_pct);
+    w_series(w, "size", s->size_mean, s->size_std, s->size_min, s->size_max, s->size_pct);
     w_int(w, "exact_percentiles", s->exact_percentiles);
     w_str(w, "ident", vqi_ident_name((vqi_ident)s->ident));
     w_str(w, "end", end_name(s->end));
