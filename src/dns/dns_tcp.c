@@ -156,7 +156,9 @@ int vqi_dns_streams_feed(vqi_dns_streams *s, const vqi_packet *p,
         if (delta > 0) {
             st->len = 0;                 /* a gap: the pending message is lost */
         } else if (delta < 0) {
-            skip = (uint32_t)-delta;     /* retransmission: only the new tail counts */
+            /* retransmission: only the new tail counts (unsigned: delta may
+             * be INT32_MIN, whose negation overflows) */
+            skip = st->next_seq - p->seq;
         }
         uint32_t have = !p->payload ? 0
                         : p->payload_caplen < p->payload_len ? p->payload_caplen

@@ -293,8 +293,11 @@ vqi_column *frame_add_array_column(frame_ctx *x, vqi_table *t, const char *name,
                     frame_oom(x);
                     return NULL;
                 }
-            } else
-                col->i64[r] = v * a->unit_ns;
+            } else if (__builtin_mul_overflow(v, a->unit_ns, &col->i64[r])) {
+                /* beyond datetime64[ns] (years 1677-2262): pandas refuses it too */
+                frame_bad(x, "a datetime outside the range of datetime64[ns]");
+                return NULL;
+            }
         }
         break;
     default:
