@@ -94,17 +94,6 @@ static size_t key_hash(const conn_key *k)
     return (size_t)(h ^ (h >> 29));
 }
 
-static const verdict *verdict_find(const sni_conns *t, const conn_key *k)
-{
-    size_t base = key_hash(k);
-    for (size_t i = 0; i < CONN_PROBES; i++) {
-        const verdict *v = &t->v[(base + i) & (t->v_slots - 1)];
-        if (v->used && key_eq(&v->k, k))
-            return v;
-    }
-    return NULL;
-}
-
 /* The slot for k: its own, else the first free one in its probe window;
  * NULL when the window is full. */
 static verdict *verdict_slot(verdict *tab, size_t slots, const conn_key *k)
@@ -119,6 +108,12 @@ static verdict *verdict_slot(verdict *tab, size_t slots, const conn_key *k)
             slot = v;
     }
     return slot;
+}
+
+static const verdict *verdict_find(const sni_conns *t, const conn_key *k)
+{
+    const verdict *v = verdict_slot(t->v, t->v_slots, k);
+    return v && v->used ? v : NULL;
 }
 
 /* Doubles the verdict table.  Returns 0, or -1 when it cannot (the old
@@ -153,11 +148,11 @@ static int verdicts_grow(sni_conns *t)
  * connection. */
 static void verdict_set(sni_conns *t, const conn_key *k, int match)
 {
-    verdict *slot = verdict_slot(t->v, t->v_slots, k);
-    if ((!slot || (!slot->used && (t->v_used + 1) * 2 > t->v_slots)) && verdicts_grow(t) == 0)
-        slot = verdict_slot(t->v, t->v_slots, k);
-    while (!slot && verdicts_grow(t) == 0)
-        slot = verdict_slot(t->v, t->v_slots, k);
+    verdict *slot;
+    while (!(slot = verdict_slot(t->v, t->v_slots, k)) ||
+           (!slot->used && (t->v_used + 1) * 2 > t->v_slots))
+        if (verdicts_grow(t) < 0)
+            break;
     if (!slot)
         slot = &t->v[key_hash(k) & (t->v_slots - 1)];
     t->v_used += !slot->used;
