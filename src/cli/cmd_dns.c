@@ -55,8 +55,9 @@ typedef struct run {
     vqi_blockout out;
     int jsonl, all_kinds;
     vqi_service *filter;       /* NULL = every message */
-    vqi_dns_msg msg;
     size_t rows;
+    /* scratch, filled before it is read: not cleared (see cmd_dns) */
+    vqi_dns_msg msg;
     char answers[VQI_DNS_MAX_RR * (VQI_DNS_NAME_MAX * 2 + 16)];
 } run;
 
@@ -145,7 +146,6 @@ int cmd_dns(int argc, char **argv)
      * each a 10-15 us fault on our VM. */
     static run r;
     memset(&r, 0, offsetof(run, msg));
-    r.rows = 0;
     optind = 1;
     opterr = 0;                 /* our own "vqi: dns: ..." messages, not getopt's */
     while ((c = getopt_long(argc, argv, ":s:m:ako:f:h", opts, NULL)) != -1) {
