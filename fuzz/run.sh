@@ -94,10 +94,18 @@ for t in "${targets[@]}"; do
     [ -x "$bin" ] || { echo "run.sh: no target $bin" >&2; exit 2; }
     build_corpus "$t"
     log=build/fuzz/$t.log
+    # Pickle tokens (allowed globals, dict keys, dtype codes) for the readers
+    # of pickles; see make_dict.py.
+    dict=()
+    case $t in
+    pickle|table)
+        /usr/bin/python3 fuzz/make_dict.py src/pickle src/table >"build/fuzz/$t.dict" &&
+            dict=(-dict="build/fuzz/$t.dict") ;;
+    esac
     echo "== fuzz_$t for ${secs}s (log $log)" >&2
     start=$(date +%s)
     nice -n 10 "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-5}" \
-        -max_len=$maxlen -print_final_stats=1 \
+        -max_len=$maxlen -print_final_stats=1 "${dict[@]}" \
         -artifact_prefix=build/fuzz/artifacts/"$t"- "fuzz/corpus-$t" >"$log" 2>&1
     rc=$?
     took=$(( $(date +%s) - start ))
