@@ -104,6 +104,80 @@ static char *timestamp_text(frame_ctx *x, const pobj *o)
     return strdup(buf);
 }
 
+/* Python prints no int of more than 4,300 digits (sys.int_info.
+ * default_max_str_digits), so pandas cannot write one to a CSV; vqi refuses
+ * the same ints, which also keeps the quadratic conversion below cheap. */
+#define BIGINT_MAX_DIGITS 4300
+#define BIGINT_MAX_BYTES 1800          /* 256^1800 > 10^4300 */
+
+/* Exact decimal text of a LONG1/LONG4 payload (little-endian two's
+ * complement, beyond int64), as Python's str(int): the magnitude in 32-bit
+ * limbs, divided by 10^9 until nothing is left. */
+static char *bigint_text(frame_ctx *x, const uint8_t *p, size_t n)
+{
+    if (n > BIGINT_MAX_BYTES) {
+        vqi_err_set(x->err, VQI_EXIT_USAGE,
+                    "int of %zu bytes inside an object column: more than the %d digits Python prints",
+                    n, BIGINT_MAX_DIGITS);
+        return NULL;
+    }
+    int neg = n && (p[n - 1] & 0x80);
+    size_t nlimb = (n + 3) / 4;
+    uint32_t *limb = calloc(nlimb ? nlimb : 1, sizeof *limb);
+    size_t maxchunk = nlimb * 32 / 29 + 2;      /* 10^9 > 2^29 */
+    uint32_t *chunk = malloc(maxchunk * sizeof *chunk);
+    char *text = malloc(maxchunk * 9 + 2);
+    if (!limb || !chunk || !text) {
+        free(limb);
+        free(chunk);
+        free(text);
+        frame_oom(x);
+        return NULL;
+    }
+    for (size_t i = 0; i < nlimb * 4; i++) {
+        uint32_t byte = i < n ? p[i] : neg ? 0xff : 0;
+        limb[i / 4] |= byte << (8 * (i % 4));
+    }
+    if (neg) {                          /* magnitude = ~v + 1 */
+        uint64_t carry = 1;
+        for (size_t i = 0; i < nlimb; i++) {
+            uint64_t v = (uint64_t)(uint32_t)~limb[i] + carry;
+            limb[i] = (uint32_t)v;
+            carry = v >> 32;
+        }
+    }
+    size_t nchunk = 0, top = nlimb;
+    while (top && limb[top - 1] == 0)
+        top--;
+    do {
+        uint64_t rem = 0;
+        for (size_t i = top; i-- > 0;) {
+            uint64_t cur = rem << 32 | limb[i];
+            limb[i] = (uint32_t)(cur / 1000000000u);
+            rem = cur % 1000000000u;
+        }
+        chunk[nchunk++] = (uint32_t)rem;
+        while (top && limb[top - 1] == 0)
+            top--;
+    } while (top);
+    char *w = text;
+    if (neg)
+        *w++ = '-';
+    w += sprintf(w, "%u", (unsigned)chunk[nchunk - 1]);
+    for (size_t i = nchunk - 1; i-- > 0;)
+        w += sprintf(w, "%09u", (unsigned)chunk[i]);
+    free(limb);
+    free(chunk);
+    if ((size_t)(w - text) - (size_t)neg > BIGINT_MAX_DIGITS) {
+        free(text);
+        vqi_err_set(x->err, VQI_EXIT_USAGE,
+                    "int inside an object column: more than the %d digits Python prints",
+                    BIGINT_MAX_DIGITS);
+        return NULL;
+    }
+    return text;
+}
+
 /* Text of a scalar object the way pandas writes it in a CSV cell; *null
  * set for None / NaN.  Returns malloc'd text, NULL on unsupported objects
  * (err filled) or out of memory. */
@@ -138,16 +212,8 @@ char *frame_scalar_text(frame_ctx *x, const pobj *o, int *null)
         }
         vqi_format_double(o->u.f, buf, sizeof buf);
         return strdup(buf);
-    case P_BIGINT: {
-        /* beyond int64: shown in floating point, the best a C double does */
-        double v = 0;
-        for (size_t i = o->u.s.n; i-- > 0;)
-            v = v * 256 + o->u.s.p[i];
-        if (o->u.s.n && (o->u.s.p[o->u.s.n - 1] & 0x80))
-            v -= ldexp(1.0, (int)(8 * o->u.s.n));
-        snprintf(buf, sizeof buf, "%.0f", v);
-        return strdup(buf);
-    }
+    case P_BIGINT:
+        return bigint_text(x, o->u.s.p, o->u.s.n);
     default:
         if (pobj_is_call_of(o, G_NP_SCALAR))
             return numpy_scalar_text(x, o, null);

@@ -130,6 +130,10 @@ static void test_fixtures(void)
         {"scalars_p2.pkl", "scalars.csv"}, {"scalars_p5.pkl", "scalars.csv"},
         {"strings_p2.pkl", "strings.csv"}, {"strings_p5.pkl", "strings.csv"},
         {"intcols_p2.pkl", "intcols.csv"}, {"intcols_p5.pkl", "intcols.csv"},
+        {"catindex_p2.pkl", "catindex.csv"}, {"catindex_p5.pkl", "catindex.csv"},
+        {"multilevels_p2.pkl", "multilevels.csv"}, {"multilevels_p5.pkl", "multilevels.csv"},
+        {"objects_p2.pkl", "objects.csv"}, {"objects_p5.pkl", "objects.csv"},
+        {"longint_p2.pkl", "longint.csv"}, {"longint_p5.pkl", "longint.csv"},
         {"unnamed_series_p2.pkl", "unnamed_series.csv"},
         {"unnamed_series_p5.pkl", "unnamed_series.csv"},
         {"netflix_head5_pandas2_numpy2_p5.pkl", "netflix_head5.csv"},
@@ -201,6 +205,7 @@ static void test_hostile(void)
         {"evil_huge_len.pkl", "4611686018427387904 bytes declared"},
         {"evil_shape.pkl", "shape x itemsize = 4 x 8 bytes, buffer has 24"},
         {"evil_range.pkl", "RangeIndex longer than the data could hold"},
+        {"evil_bigint.pkl", "more than the 4300 digits Python prints"},
     };
     char p[256];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
