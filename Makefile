@@ -115,6 +115,14 @@ build/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard src/*/*.h) fuzz/fuzz_memfile.h
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
 
+# The same targets built for source coverage (no sanitizers), for
+# fuzz/coverage.sh: which lines a target's corpus reaches.
+FUZZCOV_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O0 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -Isrc
+
+build/fuzzcov/%: fuzz/%.c $(LIB_SRC) $(wildcard src/*/*.h) fuzz/fuzz_memfile.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZCOV_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
 clean:
 	rm -rf build vqi demo-out
 
