@@ -1,11 +1,25 @@
 /* fuzz_table.c - libFuzzer target: every table reader (pickle, CSV, and
- * compressed forms) through vqi_table_read, plus a CSV export of what loads. */
+ * compressed forms) through vqi_table_read, then what `vqi train` and
+ * `vqi dataset clean` do with a table that loads: the feature matrix
+ * (grouped by session_id when there is one) and the cleaning rules, with a
+ * CSV export before and after cleaning. */
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "model/model.h"
+#include "table/clean.h"
 #include "table/table.h"
 #include "fuzz_memfile.h"
+
+static void export(const vqi_table *t)
+{
+    static FILE *devnull;
+    if (!devnull)
+        devnull = fopen("/dev/null", "w");
+    if (devnull)
+        vqi_table_write_csv(t, devnull);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -16,11 +30,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vqi_err err;
     vqi_table *t = vqi_table_read(path, &err);
     if (t) {
-        FILE *devnull = fopen("/dev/null", "w");
-        if (devnull) {
-            vqi_table_write_csv(t, devnull);
-            fclose(devnull);
-        }
+        export(t);
+        vqi_dataset_spec spec = {
+            .label = "resolution",
+            .group = vqi_table_find(t, "session_id") >= 0 ? "session_id" : NULL,
+            .classes = (t->nrows & 1) ? "240,360,480,720,1080" : NULL,
+        };
+        vqi_dataset_free(vqi_dataset_build(t, &spec, &err));
+        vqi_clean_report rep;
+        if (vqi_clean(t, NULL, &rep, &err) == 0)
+            export(t);
+        vqi_clean_report_free(&rep);
         vqi_table_free(t);
     }
     close(fd);
