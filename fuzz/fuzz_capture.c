@@ -1,6 +1,7 @@
 /* fuzz_capture.c - libFuzzer target: capture reading, decoding, the
  * `vqi packets` rows (CSV and JSON lines, with their DNS summaries) and
- * service identification over arbitrary file bytes. */
+ * service identification (by name, with address prefixes, or by regular
+ * expression) over arbitrary file bytes. */
 #include <stdint.h>
 #include <unistd.h>
 
@@ -20,7 +21,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vqi_err err;
     vqi_capture *c = vqi_capture_open(path, &err);
     if (c) {
-        vqi_service *svc = vqi_service_by_name("youtube", &err);
+        /* a catalogue service with or without address prefixes, or a
+         * regular expression, chosen by the input's length */
+        vqi_service *svc = (size & 1) ? vqi_service_by_regex("(^|\\.)(googlevideo|nflxvideo)\\.",
+                                                             &err)
+                                      : vqi_service_by_name(size & 2 ? "netflix" : "youtube", &err);
         vqi_pkt_table *csv = vqi_pkt_table_new(0, &err), *json = vqi_pkt_table_new(1, &err);
         static char row[VQI_PKT_ROW_MAX];
         vqi_frame f;
