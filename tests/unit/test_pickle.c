@@ -206,6 +206,8 @@ static void test_hostile(void)
         {"evil_shape.pkl", "shape x itemsize = 4 x 8 bytes, buffer has 24"},
         {"evil_range.pkl", "RangeIndex longer than the data could hold"},
         {"evil_bigint.pkl", "more than the 4300 digits Python prints"},
+        {"evil_mask_shape.pkl", "nullable array with a mask of another shape"},
+        {"evil_index_levels.pkl", "index levels of different lengths"},
     };
     char p[256];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
