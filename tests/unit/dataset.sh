@@ -50,7 +50,7 @@ for evil in "$P"/evil_*.pkl; do
     [ -e "$TMP/evil.csv" ] && fail "$(basename "$evil") left an output file" || pass "$(basename "$evil") no output"
     n=$((n + 1))
 done
-check_eq "hostile fixtures present" "$n" 9
+check_eq "hostile fixtures present" "$n" 10
 "$VQI" dataset info "$P/evil_os_system.pkl" 2>"$TMP/e.err"
 check_eq "os.system named" "$(cat "$TMP/e.err")" \
     "vqi: $P/evil_os_system.pkl: refusing global os.system (not among the pandas/numpy names of a DataFrame that vqi accepts)"

@@ -205,7 +205,8 @@ static void test_hostile(void)
         {"evil_huge_len.pkl", "4611686018427387904 bytes declared"},
         {"evil_shape.pkl", "shape x itemsize = 4 x 8 bytes, buffer has 24"},
         {"evil_range.pkl", "RangeIndex longer than the data could hold"},
-        {"evil_bigint.pkl", "more than the 4300 digits Python prints"},
+        {"evil_bigint.pkl", "int of 2001 bytes inside an object column: more than the 4300 digits"},
+        {"evil_bigint_digits.pkl", "int inside an object column: more than the 4300 digits"},
         {"evil_mask_shape.pkl", "nullable array with a mask of another shape"},
         {"evil_index_levels.pkl", "index levels of different lengths"},
     };
